@@ -1,0 +1,7 @@
+"""``python -m tabletop.cli``."""
+
+import sys
+
+from tabletop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,30 @@
+"""``tabletop replay JOURNAL``: re-fold a journal and print the final state."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the subcommand."""
+    p = sub.add_parser("replay", help="rebuild an exercise from its journal and print it")
+    p.add_argument("journal", help="journal file")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fold the journal (refusing changed scenarios and future versions) and print the summary."""
+    from tabletop.cli import console
+    from tabletop.engine.exercise import Exercise
+    from tabletop.summary import summary_renderable
+
+    ex = Exercise.resume(args.journal)
+    try:
+        console.print(summary_renderable(ex))
+        if ex.state.phase == "running":
+            console.print(
+                f"next: {ex.state.active} in round {ex.state.round} ({ex.state.stage})", markup=False
+            )
+    finally:
+        ex.close()
+    return 0

@@ -1,0 +1,81 @@
+"""``tabletop run SCENARIO``: play headless with a decision script and/or bots."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tabletop.bots import POLICIES, parse_policies, play_turn
+from tabletop.errors import IllegalCommand, TabletopError
+from tabletop.model import commands as cm
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the subcommand."""
+    p = sub.add_parser("run", help="play a scenario headless (script and/or bots) to the end")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--script", help="decisions TOML file (see docs/scripts.md)")
+    p.add_argument(
+        "--bots",
+        help=f"bot policy for agencies: {', '.join(POLICIES)}, or mixed:AGENCY=POLICY,...",
+    )
+    p.add_argument("--seed", type=int, help="override the scenario seed")
+    p.add_argument("--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)")
+    return p
+
+
+def default_journal(scenario_id: str, label: str) -> Path:
+    """A fresh journal path under ./journals."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    folder = Path("journals")
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{scenario_id}-{label}-{stamp}.tabletop"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{scenario_id}-{label}-{stamp}-{n}.tabletop"
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    """Play to the end, print a summary and the journal path."""
+    from tabletop.cli import console
+    from tabletop.engine.exercise import Exercise
+    from tabletop.loader.game import load_game
+    from tabletop.scripts import load_script
+    from tabletop.summary import summary_renderable
+
+    if not args.script and not args.bots:
+        raise TabletopError("give --script FILE and/or --bots POLICY")
+    game = load_game(args.scenario)
+    script = load_script(args.script, game) if args.script else None
+    try:
+        policies = parse_policies(args.bots, game.order) if args.bots else None
+    except ValueError as exc:
+        raise TabletopError(str(exc)) from None
+    label = args.bots.split(":")[0] if args.bots else "script"
+    journal = Path(args.journal) if args.journal else default_journal(game.scenario.scenario.id, label)
+    ex = Exercise.new(game, journal, seed=args.seed)
+    try:
+        while ex.state.phase == "running" and ex.state.active is not None:
+            agency, rnd = ex.state.active, ex.state.round
+            scripted = script.for_turn(rnd, agency) if script else []
+            for d in scripted:
+                if ex.state.active != agency:
+                    break
+                try:
+                    ex.submit(d.command)
+                except IllegalCommand as exc:
+                    raise TabletopError(f"{d.where}: round {rnd}, {agency}: {exc}") from None
+            if ex.state.active != agency:
+                continue
+            if policies is not None and not scripted:
+                play_turn(ex, agency, policies[agency])
+            else:
+                ex.submit(cm.EndTurn(agency=agency))
+    finally:
+        ex.close()
+    console.print(summary_renderable(ex))
+    console.print(f"journal: {journal}", markup=False)
+    return 0

@@ -1,0 +1,704 @@
+"""``decide(game, state, command) -> events``: checks a command, may raise.
+
+The state is never mutated. Multi-step decisions (the last ``EndTurn`` of a
+round runs the whole resolution) evolve a private copy as they go so that
+each step sees the previous one.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+
+from tabletop import ENGINE_VERSION
+from tabletop.engine.evolve import evolve
+from tabletop.engine.game import Game
+from tabletop.engine.legal import (
+    NEGOTIATION,
+    RESPONSE_LEVELS,
+    block_reason,
+    knows,
+    open_proposals_for,
+    param_choices,
+    turn_problem,
+)
+from tabletop.engine.names import (
+    adjudicable,
+    agency_values,
+    clamp_for,
+    get_value,
+    region_values,
+    state_env,
+)
+from tabletop.errors import IllegalCommand
+from tabletop.model import commands as cm
+from tabletop.model import events as ev
+from tabletop.model.rules import MECHANISMS, WARNING_LEVELS
+from tabletop.model.state import ExerciseState
+
+
+def rng_for(state: ExerciseState, salt: str) -> random.Random:
+    """The exercise's random stream at this point of the journal.
+
+    Seeded from (exercise seed, events applied, salt), so a resumed or replayed
+    exercise draws exactly what the original drew. Outcomes go into events.
+    """
+    return random.Random(f"{state.seed}:{state.events}:{salt}")
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise IllegalCommand(message)
+
+
+class _Work:
+    """A private copy of the state that follows the events being decided."""
+
+    def __init__(self, state: ExerciseState) -> None:
+        self.state = copy.deepcopy(state)
+        self.events: list[ev.Event] = []
+
+    def emit(self, event: ev.Event) -> None:
+        self.events.append(event)
+        evolve(self.state, event)
+
+
+def decide(game: Game, state: ExerciseState, command: cm.Command) -> list[ev.Event]:
+    """Check ``command`` against ``state`` and return the events it causes.
+
+    Raises:
+        IllegalCommand: the command is not legal now (the message says why).
+    """
+    fn = _DISPATCH.get(command.kind)
+    if fn is None:  # pragma: no cover - the Command union is closed
+        raise IllegalCommand(f"unknown command '{command.kind}'")
+    return fn(game, state, command)
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def _start(game: Game, state: ExerciseState, cmd: cm.StartExercise) -> list[ev.Event]:
+    _require(state.phase == "setup", "the exercise has already started")
+    w = _Work(state)
+    w.emit(
+        ev.ExerciseStarted(
+            scenario_id=game.scenario.scenario.id,
+            scenario_path=game.scenario_path,
+            scenario_hash=game.scenario_hash,
+            rules_hash=game.rules_hash,
+            engine_version=ENGINE_VERSION,
+            seed=state.seed,
+            order=list(game.order),
+        )
+    )
+    first = game.stage_ids[0]
+    w.emit(ev.StageChanged(from_stage=None, to_stage=first, reason="start", round=1))
+    _begin_round(game, w)
+    return w.events
+
+
+def _begin_round(game: Game, w: _Work) -> None:
+    s = w.state
+    w.emit(ev.RoundStarted(round=s.round + 1, stage=s.stage, stage_round=s.stage_round + 1))
+    _fire_due_injects(game, w)
+    _start_turn(game, w, game.order[0])
+
+
+def _start_turn(game: Game, w: _Work, agency: str) -> None:
+    w.emit(ev.TurnStarted(agency=agency, points=game.rules.pack.action_points))
+
+
+def _fire_due_injects(game: Game, w: _Work) -> None:
+    s = w.state
+    env: dict[str, float | str] | None = None
+    for inj in game.scenario.injects:
+        if inj.id in s.fired:
+            continue
+        if inj.stage is not None and inj.stage != s.stage:
+            continue
+        if inj.round is not None and inj.round != s.stage_round:
+            continue
+        if inj.when is not None:
+            if env is None:
+                env = state_env(s)
+            if not game.conditions[f"inject:{inj.id}"].truthy(env):
+                continue
+        w.emit(_inject_event(game, s, inj.id, manual=False))
+
+
+def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool) -> ev.InjectFired:
+    inj = game.injects[inject_id]
+    changes: dict[str, float] = {}
+    effects = game.inject_effects.get(inject_id, ())
+    if effects:
+        env = state_env(s)
+        for eff in effects:
+            current = changes.get(eff.target)
+            if current is None:
+                current = get_value(s, eff.target)
+            changes[eff.target] = clamp_for(eff.target, eff.apply(env, current))
+    return ev.InjectFired(
+        inject=inj.id,
+        round=s.round,
+        stage=s.stage,
+        to=list(inj.to),
+        private=inj.is_private,
+        type=inj.type,
+        title=inj.title,
+        text=inj.text,
+        manual=manual,
+        changes=changes,
+    )
+
+
+def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Event]:
+    _require_turn(state, cmd.agency)
+    w = _Work(state)
+    w.emit(ev.TurnEnded(agency=cmd.agency, points_left=state.agencies[cmd.agency].points))
+    idx = game.order.index(cmd.agency)
+    if idx + 1 < len(game.order):
+        _start_turn(game, w, game.order[idx + 1])
+    else:
+        from tabletop.engine.resolve import resolve_round
+
+        resolve_round(game, w)
+    return w.events
+
+
+def _require_turn(state: ExerciseState, agency: str) -> None:
+    why = turn_problem(state, agency)
+    if why is not None:
+        raise IllegalCommand(why)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _choice(params: dict[str, tuple[str, ...]], name: str, value: str | None, optional: bool = False) -> None:
+    if value is None:
+        _require(optional, f"choose a {name}")
+        return
+    legal = params.get(name, ())
+    if value not in legal:
+        shown = ", ".join(legal) if legal else "none available"
+        raise IllegalCommand(f"{name} '{value}' is not possible here (possible: {shown})")
+
+
+def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[ev.Event]:
+    handler = game.handler(cmd.action) if cmd.action in game.rules.actions else None
+    if handler == "pass":
+        return _end_turn(game, state, cm.EndTurn(agency=cmd.agency))
+    why = block_reason(game, state, cmd.agency, cmd.action)
+    if why is not None:
+        raise IllegalCommand(why)
+    assert handler is not None
+    _require(handler not in NEGOTIATION, f"'{cmd.action}' is a negotiation: use a proposal command")
+    spec = {p.name: p for p in param_choices(game, state, cmd.agency, handler)}
+    choices = {n: p.choices for n, p in spec.items()}
+    for name in ("region", "target", "resource", "level", "mode", "order", "agreement"):
+        if name in spec:
+            _choice(choices, name, getattr(cmd, name), spec[name].optional)
+    if "amount" in spec:
+        most = spec["amount"].maximum or 0.0
+        _require(cmd.amount > 0, "the amount must be more than 0")
+        _require(cmd.amount <= most + 1e-9, f"the amount {cmd.amount:g} is more than the {most:g} available")
+    return [_action_event(game, state, cmd, handler)]
+
+
+def _action_event(game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str) -> ev.ActionTaken:
+    sc = game.scenario
+    f = game.rules.formula
+    rule = game.action(cmd.action)
+    agency = cmd.agency
+    ag = state.agencies[agency]
+    changes: dict[str, float] = {}
+    intel: dict[str, dict[str, float]] = {}
+    flags: list[str] = []
+    amount = cmd.amount
+    fit = 0.0
+    region = cmd.region
+    tags = list(rule.tags)
+    if cmd.target is not None and cmd.target != agency:
+        axis = game.axis(agency, cmd.target)
+        tags = [t for t in tags if t not in ("horizontal", "vertical")] + [axis]
+
+    def add(name: str, delta: float) -> None:
+        cur = changes.get(name)
+        if cur is None:
+            cur = get_value(state, name)
+        changes[name] = clamp_for(name, cur + delta)
+
+    if handler == "monitor":
+        assert region is not None
+        intel[agency] = {region: state.regions[region].hazard}
+    elif handler == "report_up":
+        assert region is not None
+        boss = game.superiors[agency][0]
+        truth = state.regions[region].hazard
+        intel[boss] = {region: round(truth * cmd.accuracy, 6)}
+        if cmd.accuracy < 0.9:
+            flags.append("concealment")
+        tags = [t for t in tags if t not in ("horizontal", "vertical")] + ["vertical"]
+    elif handler == "share_information":
+        assert region is not None and cmd.target is not None
+        known = state.agencies[agency].intel.get(region, state.regions[region].hazard)
+        if region in sc.agencies[agency].regions:
+            known = state.regions[region].hazard
+        intel[cmd.target] = {region: known}
+    elif handler == "issue_warning":
+        assert region is not None and cmd.level is not None
+        hazard = state.regions[region].hazard
+        due = 0
+        for i, lvl in enumerate(WARNING_LEVELS):
+            if hazard >= f.warning_thresholds[lvl]:
+                due = i + 1
+        fit = float(WARNING_LEVELS.index(cmd.level) + 1 - due)
+        if fit <= -2:
+            flags.append("under_warning")
+        elif fit >= 2:
+            flags.append("over_warning")
+    elif handler == "deploy":
+        assert region is not None and cmd.resource is not None
+        add(f"agencies.{agency}.resources.{cmd.resource}", -amount)
+        effective = amount if knows(game, state, agency, region) else amount * f.blind_factor
+        if effective < amount:
+            flags.append("blind_deployment")
+        add(f"regions.{region}.delivered.{cmd.resource}", effective)
+    elif handler == "invest_prevention":
+        add(f"agencies.{agency}.budget", -amount)
+    elif handler in ("special_funds", "transfer_payment", "compensate"):
+        assert cmd.target is not None
+        add(f"agencies.{agency}.budget", -amount)
+        add(f"agencies.{cmd.target}.budget", amount)
+        if handler == "special_funds":
+            initial = sc.agencies[cmd.target].budget
+            if initial > 0 and state.agencies[cmd.target].budget > 0.5 * initial:
+                flags.append("funds_before_local_budget")
+    elif handler == "local_protection":
+        assert cmd.mode is not None
+        _require(cmd.mode != "close_border" or region is not None, "choose the region to close")
+        flags.append("local_protectionism")
+    elif handler == "activate_response":
+        assert cmd.level is not None
+        amount = float(RESPONSE_LEVELS.index(cmd.level) + 1)
+    elif handler == "formalize":
+        assert cmd.agreement is not None
+        if state.proposals[cmd.agreement].paper:
+            flags.append("paper_cooperation")
+    directed = _directed_by(state, agency, cmd.action, region)
+    progress = _progress(state, agency, handler, cmd, amount, region)
+    fulfils: dict[str, float] = {}
+    if handler == "deploy":
+        for qid, q in state.requests.items():
+            if (
+                q.target == agency
+                and q.region == region
+                and q.resource in (None, cmd.resource)
+                and q.fulfilled < q.amount
+            ):
+                fulfils[qid] = q.fulfilled + amount
+    effects = game.action_effects.get(cmd.action, ())
+    if effects:
+        env = _action_env(game, state, agency, cmd.target, region, amount, fit, cmd.accuracy)
+        for eff in effects:
+            name = _bind(eff.target, agency, cmd.target, region)
+            if name is None:
+                continue
+            cur = changes.get(name)
+            if cur is None:
+                cur = get_value(state, name)
+            changes[name] = clamp_for(name, eff.apply(env, cur))
+    return ev.ActionTaken(
+        agency=agency,
+        action=cmd.action,
+        handler=handler,
+        cost=rule.cost,
+        round=state.round,
+        stage=state.stage,
+        region=region,
+        target=cmd.target if handler != "report_up" else game.superiors[agency][0],
+        resource=cmd.resource,
+        amount=amount,
+        level=cmd.level,
+        accuracy=cmd.accuracy,
+        mode=cmd.mode,
+        order=cmd.order,
+        agreement=cmd.agreement,
+        tags=tags,
+        changes=changes,
+        intel=intel,
+        flags=flags,
+        directed_by=directed,
+        progress=progress,
+        fulfils=fulfils,
+    )
+
+
+def _bind(target: str, agency: str, other: str | None, region: str | None) -> str | None:
+    """Map an action-effect name (``region.trust``) to a state name."""
+    head, _, rest = target.partition(".")
+    if head == "region":
+        return f"regions.{region}.{rest}" if region else None
+    if head == "self":
+        return f"agencies.{agency}.{rest}"
+    if head == "target":
+        return f"agencies.{other}.{rest}" if other else None
+    return target
+
+
+def _action_env(
+    game: Game,
+    state: ExerciseState,
+    agency: str,
+    target: str | None,
+    region: str | None,
+    amount: float,
+    fit: float,
+    accuracy: float,
+) -> dict[str, float | str]:
+    env = state_env(state)
+    env.update(amount=amount, fit=fit, accuracy=accuracy, level_index=amount)
+    for who, aid in (("self", agency), ("target", target or agency)):
+        a = state.agencies[aid]
+        for k, v in agency_values(a).items():
+            env[f"{who}.{k}"] = v
+        for res, v in a.resources.items():
+            env[f"{who}.resources.{res}"] = v
+    reg = state.regions[region] if region else None
+    for k, v in (region_values(reg) if reg else dict.fromkeys(_REGION_KEYS, 0.0)).items():
+        env[f"region.{k}"] = v
+    return env
+
+
+_REGION_KEYS = (
+    "hazard",
+    "containment",
+    "prevention",
+    "trust",
+    "harm",
+    "need",
+    "delivered",
+    "unmet",
+    "coverage",
+    "waste",
+)
+
+
+def _directed_by(state: ExerciseState, agency: str, action: str, region: str | None) -> str | None:
+    for did, d in state.directives.items():
+        if (
+            d.target == agency
+            and d.status == "pending"
+            and d.action == action
+            and (d.region is None or d.region == region)
+            and d.due_round >= state.round
+        ):
+            return did
+    return None
+
+
+def _progress(
+    state: ExerciseState,
+    agency: str,
+    handler: str,
+    cmd: cm.TakeAction,
+    amount: float,
+    region: str | None,
+) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for cid, c in state.commitments.items():
+        s = c.spec
+        if c.status != "pending" or s.debtor != agency:
+            continue
+        gained = 0.0
+        if s.deliverable == "deliver" and handler == "deploy":
+            if s.region in (None, region) and s.resource in (None, cmd.resource):
+                gained = amount
+        elif s.deliverable == "funds" and handler in ("compensate", "transfer_payment", "special_funds"):
+            if cmd.target == s.creditor:
+                gained = amount
+        elif s.deliverable == "information" and handler in ("share_information", "report_up"):
+            if s.region in (None, region):
+                gained = 1.0
+        elif s.deliverable == "action" and cmd.action == s.action and s.region in (None, region):
+            gained = 1.0
+        if gained:
+            out[cid] = c.progress + gained
+    return out
+
+
+# --------------------------------------------------------------------------- directives
+
+
+def _directive_event(game: Game, state: ExerciseState, cmd: cm.TakeAction, counterpart: bool) -> ev.DirectiveIssued:
+    return ev.DirectiveIssued(
+        directive=f"D{len(state.directives) + 1}",
+        issuer=cmd.agency,
+        target=cmd.target or "",
+        action="deploy" if counterpart else (cmd.order or ""),
+        region=cmd.region,
+        due_round=state.round + 1,
+        round=state.round,
+        stage=state.stage,
+        counterpart=counterpart,
+    )
+
+
+def _take_action_full(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[ev.Event]:
+    events = _take_action(game, state, cmd)
+    if len(events) == 1 and isinstance(events[0], ev.ActionTaken):
+        h = events[0].handler
+        if h in ("directive", "assign_counterpart"):
+            events.append(_directive_event(game, state, cmd, counterpart=h == "assign_counterpart"))
+    return events
+
+
+# --------------------------------------------------------------------------- negotiation
+
+
+def _negotiation_action(game: Game, state: ExerciseState, agency: str, action: str, handler: str) -> int:
+    _require(action in game.rules.actions, f"unknown action '{action}'")
+    _require(game.handler(action) == handler, f"'{action}' is not a {handler} action")
+    why = block_reason(game, state, agency, action)
+    if why is not None:
+        raise IllegalCommand(why)
+    return game.action(action).cost
+
+
+def _check_commitments(game: Game, state: ExerciseState, parties: list[str], specs: list[cm.CommitmentSpec]) -> None:
+    sc = game.scenario
+    for i, c in enumerate(specs, 1):
+        where = f"commitment {i}: "
+        _require(c.debtor in parties, where + f"debtor '{c.debtor}' is not a party")
+        _require(c.creditor in parties, where + f"creditor '{c.creditor}' is not a party")
+        _require(c.debtor != c.creditor, where + "debtor and creditor must differ")
+        _require(c.due_round >= state.round, where + f"due round {c.due_round} has passed")
+        if c.region is not None:
+            _require(c.region in sc.regions, where + f"unknown region '{c.region}'")
+        if c.deliverable == "deliver":
+            _require(c.resource in game.rules.resources, where + "choose the resource to deliver")
+            _require(c.region is not None, where + "choose the region to deliver to")
+            _require(c.amount > 0, where + "the amount must be more than 0")
+        elif c.deliverable == "funds":
+            _require(c.amount > 0, where + "the amount must be more than 0")
+        elif c.deliverable == "action":
+            _require(c.action in game.rules.actions, where + f"unknown action '{c.action}'")
+
+
+def _propose(game: Game, state: ExerciseState, cmd: cm.ProposeAgreement) -> list[ev.Event]:
+    cost = _negotiation_action(game, state, cmd.agency, cmd.action, "propose")
+    rule = game.action(cmd.action)
+    mechanism = rule.mechanism or cmd.mechanism
+    _require(mechanism in MECHANISMS, f"unknown mechanism '{cmd.mechanism}'")
+    parties = list(dict.fromkeys(cmd.parties))
+    if cmd.agency not in parties:
+        parties.insert(0, cmd.agency)
+    for p in parties:
+        _require(p in game.scenario.agencies, f"unknown agency '{p}'")
+    need = max(rule.min_parties, 3 if mechanism == "joint_mechanism" else 2)
+    _require(len(parties) >= need, f"a {mechanism} needs at least {need} parties")
+    _check_commitments(game, state, parties, cmd.commitments)
+    flags = [] if any(_concrete(c) for c in cmd.commitments) else ["paper_cooperation"]
+    return [
+        ev.ProposalMade(
+            proposal=f"P{len(state.proposals) + 1}",
+            agency=cmd.agency,
+            action=cmd.action,
+            cost=cost,
+            mechanism=mechanism,
+            parties=parties,
+            commitments=cmd.commitments,
+            title=cmd.title or f"{mechanism.replace('_', ' ')} ({', '.join(parties)})",
+            round=state.round,
+            stage=state.stage,
+            flags=flags,
+        )
+    ]
+
+
+def _concrete(c: cm.CommitmentSpec) -> bool:
+    return c.deliverable in ("information", "action") or c.amount > 0
+
+
+def _answer(game: Game, state: ExerciseState, cmd: cm.AnswerProposal) -> list[ev.Event]:
+    handler = "accept" if cmd.accept else "reject"
+    actions = game.actions_with(handler)
+    _require(bool(actions), f"the rule pack has no {handler} action")
+    cost = _negotiation_action(game, state, cmd.agency, actions[0], handler)
+    _require(
+        cmd.proposal in open_proposals_for(state, cmd.agency),
+        f"proposal '{cmd.proposal}' is not waiting for {cmd.agency}'s answer",
+    )
+    p = state.proposals[cmd.proposal]
+    events: list[ev.Event] = [
+        ev.ProposalAnswered(
+            proposal=p.id,
+            agency=cmd.agency,
+            action=actions[0],
+            cost=cost,
+            accepted=cmd.accept,
+            round=state.round,
+            stage=state.stage,
+        )
+    ]
+    if not cmd.accept:
+        events.append(ev.ProposalClosed(proposal=p.id, status="rejected", round=state.round))
+    elif all(p.answers.get(a, False) for a in p.parties if a != cmd.agency):
+        events.append(
+            ev.AgreementActivated(
+                proposal=p.id,
+                round=state.round,
+                stage=state.stage,
+                commitment_ids=[f"{p.id}.c{i + 1}" for i in range(len(p.commitments))],
+                paper=not any(_concrete(c) for c in p.commitments),
+            )
+        )
+    return events
+
+
+def _counter(game: Game, state: ExerciseState, cmd: cm.CounterProposal) -> list[ev.Event]:
+    actions = game.actions_with("counter")
+    _require(bool(actions), "the rule pack has no counter action")
+    cost = _negotiation_action(game, state, cmd.agency, actions[0], "counter")
+    _require(
+        cmd.proposal in open_proposals_for(state, cmd.agency),
+        f"proposal '{cmd.proposal}' is not waiting for {cmd.agency}'s answer",
+    )
+    old = state.proposals[cmd.proposal]
+    parties = list(dict.fromkeys(cmd.parties or old.parties))
+    if cmd.agency not in parties:
+        parties.insert(0, cmd.agency)
+    for p in parties:
+        _require(p in game.scenario.agencies, f"unknown agency '{p}'")
+    _check_commitments(game, state, parties, cmd.commitments)
+    flags = [] if any(_concrete(c) for c in cmd.commitments) else ["paper_cooperation"]
+    new_id = f"P{len(state.proposals) + 1}"
+    return [
+        ev.ProposalMade(
+            proposal=new_id,
+            parent=old.id,
+            version=old.version + 1,
+            agency=cmd.agency,
+            action=actions[0],
+            cost=cost,
+            mechanism=old.mechanism,
+            parties=parties,
+            commitments=cmd.commitments,
+            title=cmd.title or old.title,
+            round=state.round,
+            stage=state.stage,
+            flags=flags,
+        ),
+        ev.ProposalClosed(proposal=old.id, status="superseded", round=state.round),
+    ]
+
+
+# --------------------------------------------------------------------------- facilitator
+
+
+def _running(state: ExerciseState) -> None:
+    _require(state.phase == "running", f"the exercise is not running ({state.phase})")
+
+
+def _pause(game: Game, state: ExerciseState, cmd: cm.Pause) -> list[ev.Event]:
+    _running(state)
+    _require(not state.paused, "already paused")
+    return [ev.ExercisePaused()]
+
+
+def _resume(game: Game, state: ExerciseState, cmd: cm.Resume) -> list[ev.Event]:
+    _running(state)
+    _require(state.paused, "not paused")
+    return [ev.ExerciseResumed()]
+
+
+def _release(game: Game, state: ExerciseState, cmd: cm.ReleaseInject) -> list[ev.Event]:
+    _running(state)
+    _require(cmd.inject in game.injects, f"unknown inject '{cmd.inject}'")
+    _require(cmd.inject not in state.fired, f"inject '{cmd.inject}' has already fired")
+    return [_inject_event(game, state, cmd.inject, manual=True)]
+
+
+def _force_stage(game: Game, state: ExerciseState, cmd: cm.ForceStage) -> list[ev.Event]:
+    _running(state)
+    _require(cmd.stage in game.stage_ids, f"unknown stage '{cmd.stage}'")
+    _require(cmd.stage != state.stage, f"already in the {cmd.stage} stage")
+    w = _Work(state)
+    w.emit(
+        ev.StageChanged(
+            from_stage=state.stage,
+            to_stage=cmd.stage,
+            reason="forced",
+            round=state.round,
+            note=cmd.reason,
+        )
+    )
+    # The round goes on in the new stage; stage-round 1 injects of the new stage fire now.
+    w.emit(ev.RoundStarted(round=state.round, stage=cmd.stage, stage_round=1))
+    _fire_due_injects(game, w)
+    return w.events
+
+
+def _adjudicate(game: Game, state: ExerciseState, cmd: cm.Adjudicate) -> list[ev.Event]:
+    _running(state)
+    names = adjudicable(game.scenario, game.rules)
+    if cmd.target not in names:
+        from tabletop.expr import did_you_mean
+
+        raise IllegalCommand(f"cannot adjudicate '{cmd.target}'{did_you_mean(cmd.target, names)}")
+    _require(cmd.value == cmd.value and abs(cmd.value) < 1e12, "the value must be a finite number")
+    old = get_value(state, cmd.target)
+    new = clamp_for(cmd.target, cmd.value)
+    return [ev.Adjudicated(target=cmd.target, old=old, new=new, reason=cmd.reason, round=state.round)]
+
+
+def _observe(game: Game, state: ExerciseState, cmd: cm.AddObservation) -> list[ev.Event]:
+    _require(state.phase != "setup", "the exercise has not started")
+    if cmd.agency is not None:
+        _require(cmd.agency in game.scenario.agencies, f"unknown agency '{cmd.agency}'")
+    return [
+        ev.ObservationRecorded(
+            text=cmd.text, agency=cmd.agency, author=cmd.author, round=state.round, stage=state.stage
+        )
+    ]
+
+
+def _undo(game: Game, state: ExerciseState, cmd: cm.UndoTurn) -> list[ev.Event]:
+    _running(state)
+    _require(state.active is not None, "no turn in progress")
+    _require(state.turn_actions > 0, "nothing to undo in this turn")
+    return [ev.TurnUndone(agency=state.active or "", round=state.round)]
+
+
+def _end(game: Game, state: ExerciseState, cmd: cm.EndExercise) -> list[ev.Event]:
+    _require(state.phase != "ended", "the exercise has already ended")
+    return [ev.ExerciseEnded(reason=cmd.reason, round=state.round)]
+
+
+def _confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev.Event]:
+    ids = [o.id for o in game.scenario.objectives]
+    if cmd.objective not in ids:
+        from tabletop.expr import did_you_mean
+
+        raise IllegalCommand(f"unknown objective '{cmd.objective}'{did_you_mean(cmd.objective, ids)}")
+    return [ev.RatingConfirmed(objective=cmd.objective, rating=cmd.rating, note=cmd.note)]
+
+
+_DISPATCH = {
+    "start": _start,
+    "take_action": _take_action_full,
+    "propose_agreement": _propose,
+    "answer_proposal": _answer,
+    "counter_proposal": _counter,
+    "end_turn": _end_turn,
+    "pause": _pause,
+    "resume": _resume,
+    "release_inject": _release,
+    "force_stage": _force_stage,
+    "adjudicate": _adjudicate,
+    "add_observation": _observe,
+    "undo_turn": _undo,
+    "end_exercise": _end,
+    "confirm_rating": _confirm,
+}

@@ -1,0 +1,317 @@
+"""The reducer: ``evolve(state, event) -> state`` and ``fold``.
+
+``evolve`` applies the numbers an event carries; it never computes outcomes
+and never raises. ``fold`` rebuilds a state from journal records, skipping
+decisions a facilitator undid (they stay in the journal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from tabletop.engine.game import Game
+from tabletop.engine.names import set_value
+from tabletop.model import events as ev
+from tabletop.model.state import (
+    AgencyState,
+    Commitment,
+    Directive,
+    ExerciseState,
+    InboxItem,
+    Proposal,
+    RegionState,
+    Request,
+)
+
+
+def initial_state(game: Game) -> ExerciseState:
+    """The state before :class:`~tabletop.model.commands.StartExercise`."""
+    sc = game.scenario
+    res = list(game.rules.resources)
+    regions = {
+        rid: RegionState(
+            hazard=r.hazard,
+            containment=r.prevention,
+            prevention=r.prevention,
+            trust=r.trust,
+            need=dict.fromkeys(res, 0.0),
+            delivered=dict.fromkeys(res, 0.0),
+        )
+        for rid, r in sc.regions.items()
+    }
+    agencies = {
+        aid: AgencyState(
+            budget=a.budget,
+            resources={r: a.resources.get(r, 0.0) for r in res},
+            intel={r: regions[r].hazard for r in a.regions},
+            intel_round={r: 0 for r in a.regions},
+        )
+        for aid, a in sc.agencies.items()
+    }
+    return ExerciseState(
+        order=list(game.order),
+        regions=regions,
+        agencies=agencies,
+        seed=sc.scenario.seed,
+        inbox={a: [] for a in game.order},
+    )
+
+
+def _inbox(state: ExerciseState, who: Iterable[str], item: InboxItem) -> None:
+    for a in who:
+        box = state.inbox.get(a)
+        if box is not None:
+            box.append(item)
+
+
+def _apply_intel(state: ExerciseState, intel: dict[str, dict[str, float]]) -> None:
+    for aid, known in intel.items():
+        ag = state.agencies.get(aid)
+        if ag is None:
+            continue
+        for rid, value in known.items():
+            ag.intel[rid] = value
+            ag.intel_round[rid] = state.round
+
+
+def _changes(state: ExerciseState, changes: dict[str, float]) -> None:
+    for name, value in changes.items():
+        set_value(state, name, value)
+
+
+def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
+    """Apply ``event`` to ``state`` in place and return it. Never raises for engine events."""
+    state.events += 1
+    k = event.kind
+    if k == "action_taken":
+        _action(state, event)
+    elif k == "turn_started":
+        state.active = event.agency
+        state.turn = state.order.index(event.agency) if event.agency in state.order else -1
+        state.turn_actions = 0
+        if (ag := state.agencies.get(event.agency)) is not None:
+            ag.points = event.points
+    elif k == "turn_ended":
+        if (ag := state.agencies.get(event.agency)) is not None:
+            ag.points = 0
+        state.active = None
+        state.turn_actions = 0
+    elif k == "round_resolved":
+        _resolved(state, event)
+    elif k == "round_started":
+        state.round = event.round
+        state.stage = event.stage
+        state.stage_round = event.stage_round
+        state.deployed = {}
+    elif k == "inject_fired":
+        state.fired.setdefault(event.inject, event.round)
+        _changes(state, event.changes)
+        who = state.order if "all" in event.to else event.to
+        _inbox(
+            state,
+            who,
+            InboxItem("inject", event.inject, event.round, event.title, event.text, event.private),
+        )
+    elif k == "proposal_made":
+        _proposal(state, event)
+    elif k == "proposal_answered":
+        if (p := state.proposals.get(event.proposal)) is not None:
+            p.answers[event.agency] = event.accepted
+        state.turn_actions += 1
+        _spend(state, event.agency, event.cost)
+    elif k == "agreement_activated":
+        if (p := state.proposals.get(event.proposal)) is not None:
+            p.status = "active"
+            p.paper = event.paper
+            for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
+                state.commitments[cid] = Commitment(cid, p.id, spec)
+    elif k == "proposal_closed":
+        if (p := state.proposals.get(event.proposal)) is not None:
+            p.status = event.status
+    elif k == "directive_issued":
+        state.directives[event.directive] = Directive(
+            event.directive,
+            event.issuer,
+            event.target,
+            event.action,
+            event.region,
+            event.due_round,
+            event.counterpart,
+        )
+        if event.counterpart and event.region is not None:
+            state.counterparts.append((event.target, event.region))
+        where = f" in {event.region}" if event.region else ""
+        _inbox(
+            state,
+            [event.target],
+            InboxItem(
+                "directive",
+                event.directive,
+                event.round,
+                f"Directive from {event.issuer}",
+                f"{event.issuer} orders: {event.action}{where} by round {event.due_round}.",
+                True,
+            ),
+        )
+    elif k == "commitment_resolved":
+        if (c := state.commitments.get(event.commitment)) is not None:
+            c.status = event.status
+        _changes(state, event.changes)
+    elif k == "directive_resolved":
+        if (d := state.directives.get(event.directive)) is not None:
+            d.status = event.status
+    elif k == "stage_changed":
+        state.stage = event.to_stage
+        state.stage_round = 0
+        if event.reason == "resurgence":
+            state.wave += 1
+        for r in state.regions.values():
+            r.border_closed = False
+    elif k == "exercise_started":
+        state.phase = "running"
+        state.seed = event.seed
+        state.order = list(event.order)
+    elif k == "exercise_paused":
+        state.paused = True
+    elif k == "exercise_resumed":
+        state.paused = False
+    elif k == "adjudicated":
+        set_value(state, event.target, event.new)
+    elif k == "observation_recorded":
+        state.observations += 1
+    elif k == "exercise_ended":
+        state.phase = "ended"
+        state.active = None
+        state.ended_reason = event.reason
+    # turn_undone and rating_confirmed change nothing here: fold skips the
+    # undone records, and ratings only matter to the report.
+    return state
+
+
+def _spend(state: ExerciseState, agency: str, cost: int) -> None:
+    if (ag := state.agencies.get(agency)) is not None:
+        ag.points = max(0, ag.points - cost)
+
+
+def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
+    state.turn_actions += 1
+    _spend(state, e.agency, e.cost)
+    _changes(state, e.changes)
+    _apply_intel(state, e.intel)
+    h = e.handler
+    if h == "deploy" or h == "invest_prevention":
+        res = e.resource if h == "deploy" else "prevention"
+        if e.region is not None and res is not None:
+            per = state.deployed.setdefault(e.region, {}).setdefault(res, {})
+            per[e.agency] = per.get(e.agency, 0.0) + e.amount
+    elif h == "issue_warning" and e.region in state.regions:
+        state.regions[e.region].warning = e.level
+    elif h == "local_protection":
+        if e.mode == "close_border" and e.region in state.regions:
+            state.regions[e.region].border_closed = True
+        elif e.mode == "withhold_data" and (ag := state.agencies.get(e.agency)) is not None:
+            ag.withholding = True
+    elif h == "activate_response" and (ag := state.agencies.get(e.agency)) is not None:
+        ag.response_level = int(e.amount)
+    elif h == "request_support" and e.target is not None:
+        rid = f"Q{len(state.requests) + 1}"
+        state.requests[rid] = Request(
+            rid, e.agency, e.target, e.region, e.resource, e.amount, e.round
+        )
+        what = f"{e.amount:g} {e.resource or ''}".strip()
+        _inbox(
+            state,
+            [e.target],
+            InboxItem(
+                "request",
+                rid,
+                e.round,
+                f"Request from {e.agency}",
+                f"{e.agency} asks for {what} for {e.region or 'its regions'}.",
+                True,
+            ),
+        )
+    elif h == "formalize" and e.agreement in state.proposals:
+        state.proposals[e.agreement].formalized = True
+    elif h == "share_information" and (ag := state.agencies.get(e.agency)) is not None:
+        ag.withholding = False
+    if e.directed_by is not None and (d := state.directives.get(e.directed_by)) is not None:
+        d.status = "complied"
+    for cid, progress in e.progress.items():
+        if (c := state.commitments.get(cid)) is not None:
+            c.progress = progress
+    for qid, amount in e.fulfils.items():
+        if (q := state.requests.get(qid)) is not None:
+            q.fulfilled = amount
+
+
+def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
+    state.turn_actions += 1
+    _spend(state, e.agency, e.cost)
+    p = Proposal(
+        e.proposal,
+        e.parent,
+        e.version,
+        e.mechanism,
+        e.agency,
+        list(e.parties),
+        list(e.commitments),
+        e.title,
+        e.round,
+        answers={e.agency: True},
+    )
+    state.proposals[e.proposal] = p
+    _inbox(
+        state,
+        [a for a in e.parties if a != e.agency],
+        InboxItem(
+            "proposal",
+            e.proposal,
+            e.round,
+            f"Proposal {e.proposal} from {e.agency}",
+            e.title or e.mechanism,
+            True,
+        ),
+    )
+
+
+def _resolved(state: ExerciseState, e: ev.RoundResolved) -> None:
+    for rid, out in e.regions.items():
+        r = state.regions.get(rid)
+        if r is None:
+            continue
+        r.hazard = out.hazard
+        r.containment = out.containment
+        r.need = dict(out.need)
+        r.delivered = dict(out.delivered)
+        r.unmet = out.unmet
+        r.coverage = out.coverage
+        r.harm = out.harm
+        r.waste += out.waste
+        r.unmet_rounds = out.unmet_rounds
+        r.trust = out.trust
+    _apply_intel(state, e.intel)
+
+
+def undone_seqs(records: Sequence[ev.Record]) -> set[int]:
+    """Sequence numbers of the decisions taken back by ``turn_undone`` records."""
+    undone: set[int] = set()
+    turn_start = 0
+    for i, rec in enumerate(records):
+        kind = rec.event.kind
+        if kind == "turn_started":
+            turn_start = i
+        elif kind == "turn_undone":
+            for prior in records[turn_start + 1 : i]:
+                if prior.event.kind in ev.UNDOABLE:
+                    undone.add(prior.seq)
+    return undone
+
+
+def fold(state: ExerciseState, records: Sequence[ev.Record]) -> ExerciseState:
+    """Apply ``records`` in order to ``state`` (in place), skipping undone decisions."""
+    skip = undone_seqs(records)
+    for rec in records:
+        if rec.seq not in skip:
+            evolve(state, rec.event)
+    return state

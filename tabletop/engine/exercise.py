@@ -1,0 +1,174 @@
+"""A running exercise: game + state + journal + clock.
+
+:meth:`Exercise.submit` is the only way a decision enters an exercise: it
+decides, writes the events durably, and only then applies them, so a
+decision the screen acknowledged is always in the journal.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tabletop.engine.decide import decide
+from tabletop.engine.evolve import evolve, fold, initial_state
+from tabletop.engine.game import Game
+from tabletop.errors import JournalError
+from tabletop.journal import Journal
+from tabletop.model import commands as cm
+from tabletop.model.events import ExerciseStarted, Record
+from tabletop.model.state import ExerciseState
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The wall clock (UTC); the engine itself never reads a clock."""
+    return datetime.now(UTC)
+
+
+class Exercise:
+    """One exercise being played (or replayed).
+
+    Args:
+        game: The loaded scenario and rule pack.
+        journal: Where decisions are stored; None keeps them in memory only.
+        clock: Gives the timestamp of each decision.
+        seed: Overrides the scenario's seed for a new exercise.
+    """
+
+    def __init__(
+        self,
+        game: Game,
+        journal: Journal | None = None,
+        *,
+        clock: Clock = system_clock,
+        seed: int | None = None,
+    ) -> None:
+        self.game = game
+        self.journal = journal
+        self.clock = clock
+        self.initial = initial_state(game)
+        if seed is not None:
+            self.initial.seed = seed
+        self.state = initial_state(game)
+        self.state.seed = self.initial.seed
+        self.records: list[Record] = []
+
+    # ------------------------------------------------------------------ creation
+
+    @classmethod
+    def new(
+        cls,
+        game: Game,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Clock = system_clock,
+        seed: int | None = None,
+    ) -> Exercise:
+        """Start a new exercise, journaled at ``path`` (in memory when None)."""
+        journal = None
+        if path is not None:
+            if Path(path).exists():
+                raise JournalError(f"{path}: already exists; resume it or choose another file")
+            journal = Journal(path, create=True)
+        ex = cls(game, journal, clock=clock, seed=seed)
+        ex.submit(cm.StartExercise())
+        return ex
+
+    @classmethod
+    def resume(cls, path: str | os.PathLike[str], *, clock: Clock = system_clock) -> Exercise:
+        """Reopen a journal: reload its scenario (refused if the file changed) and fold it."""
+        from tabletop.loader import load_game
+
+        journal = Journal(path)
+        records = journal.read()
+        if not records or not isinstance(records[0].event, ExerciseStarted):
+            raise JournalError(f"{path}: the journal has no exercise_started event")
+        head = records[0].event
+        game = load_game(head.scenario_path)
+        if game.scenario_hash != head.scenario_hash:
+            raise JournalError(
+                f"{path}: the scenario file {head.scenario_path} changed since the exercise "
+                "started; restore it (the journal records its sha256) to resume"
+            )
+        if game.rules_hash != head.rules_hash:
+            raise JournalError(
+                f"{path}: the rule pack of {head.scenario_path} changed since the exercise started"
+            )
+        ex = cls(game, journal, clock=clock, seed=head.seed)
+        ex.records = records
+        fold(ex.state, records)
+        return ex
+
+    # ------------------------------------------------------------------ decisions
+
+    @property
+    def last_seq(self) -> int:
+        """Sequence number of the last record known to this process."""
+        return self.records[-1].seq if self.records else 0
+
+    def submit(self, command: cm.Command) -> list[Record]:
+        """Decide, store durably, then apply. Returns the new records.
+
+        A command whose ``decision_id`` is already stored is not decided again:
+        the stored records are returned (idempotent retries).
+
+        Raises:
+            IllegalCommand: the command is not legal now.
+            JournalError: the journal refused the write (nothing is applied).
+        """
+        if command.decision_id:
+            done = [r for r in self.records if r.decision_id == command.decision_id]
+            if not done and self.journal is not None:
+                done = self.journal.decision(command.decision_id)
+            if done:
+                return done
+            decision_id = command.decision_id
+        else:
+            decision_id = uuid.uuid4().hex
+        events = decide(self.game, self.state, command)
+        at = self.clock().isoformat()
+        seq = self.last_seq
+        records = [Record(seq + i + 1, decision_id, at, e) for i, e in enumerate(events)]
+        if self.journal is not None:
+            self.journal.append(records, expected_last=seq)
+        self.records.extend(records)
+        if any(r.event.kind == "turn_undone" for r in records):
+            self.state = fold(self._fresh(), self.records)
+        else:
+            for r in records:
+                evolve(self.state, r.event)
+        return records
+
+    def refresh(self) -> list[Record]:
+        """Read records other processes appended; apply them. Returns them."""
+        if self.journal is None:
+            return []
+        new = self.journal.read(after=self.last_seq)
+        if not new:
+            return []
+        self.records.extend(new)
+        if any(r.event.kind == "turn_undone" for r in new):
+            self.state = fold(self._fresh(), self.records)
+        else:
+            for r in new:
+                evolve(self.state, r.event)
+        return new
+
+    def _fresh(self) -> ExerciseState:
+        st = initial_state(self.game)
+        st.seed = self.initial.seed
+        return st
+
+    def replayed(self) -> ExerciseState:
+        """A state folded afresh from every record (for invariant checks)."""
+        return fold(self._fresh(), self.records)
+
+    def close(self) -> None:
+        """Close the journal."""
+        if self.journal is not None:
+            self.journal.close()

@@ -1,0 +1,108 @@
+"""A loaded game: scenario + rule pack + compiled expressions + derived tables.
+
+Built by :mod:`tabletop.loader` after every check passed, so the engine can
+trust every id it finds here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tabletop.expr import Effect, Expr
+from tabletop.model.rules import ActionRule, RulePack, StageRule
+from tabletop.model.scenario import Inject, Scenario
+
+
+@dataclass(frozen=True)
+class Game:
+    """Immutable description of one playable exercise.
+
+    Attributes:
+        scenario: The validated scenario.
+        rules: The validated rule pack.
+        scenario_path: Path the scenario was loaded from (for the journal).
+        scenario_hash: sha256 of the scenario file bytes.
+        rules_hash: sha256 of the rule-pack file bytes.
+        conditions: Compiled conditions: ``inject:<id>``, ``advance:<stage>``, ``regress:<stage>``.
+        inject_effects: Compiled effects per inject id.
+        action_effects: Compiled effects per action id.
+    """
+
+    scenario: Scenario
+    rules: RulePack
+    scenario_path: str
+    scenario_hash: str
+    rules_hash: str
+    conditions: dict[str, Expr] = field(default_factory=dict)
+    inject_effects: dict[str, tuple[Effect, ...]] = field(default_factory=dict)
+    action_effects: dict[str, tuple[Effect, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        sc = self.scenario
+        object.__setattr__(self, "order", tuple(sc.agencies))
+        object.__setattr__(self, "stage_ids", tuple(s.id for s in self.rules.stages))
+        object.__setattr__(
+            self, "injects", {i.id: i for i in sc.injects}
+        )
+        owners: dict[str, list[str]] = {r: [] for r in sc.regions}
+        for aid, ag in sc.agencies.items():
+            for r in ag.regions:
+                owners.setdefault(r, []).append(aid)
+        object.__setattr__(self, "owners", {r: tuple(a) for r, a in owners.items()})
+        object.__setattr__(
+            self, "subordinates", {a: tuple(sc.subordinates(a)) for a in sc.agencies}
+        )
+        object.__setattr__(self, "superiors", {a: tuple(sc.chain_up(a)) for a in sc.agencies})
+        # Regions an agency is responsible for: its own and its subordinates'.
+        span: dict[str, tuple[str, ...]] = {}
+        for aid, ag in sc.agencies.items():
+            regs = list(ag.regions)
+            for sub in self.subordinates[aid]:
+                regs += [r for r in sc.agencies[sub].regions if r not in regs]
+            span[aid] = tuple(regs)
+        object.__setattr__(self, "span", span)
+        incoming: dict[str, list[tuple[str, float]]] = {r: [] for r in sc.regions}
+        for rid, reg in sc.regions.items():
+            for link in reg.links:
+                incoming[link.to].append((rid, link.k))
+        object.__setattr__(self, "incoming", {r: tuple(v) for r, v in incoming.items()})
+
+    # Attributes set in __post_init__ (declared for type checkers).
+    order: tuple[str, ...] = field(init=False)
+    stage_ids: tuple[str, ...] = field(init=False)
+    injects: dict[str, Inject] = field(init=False)
+    owners: dict[str, tuple[str, ...]] = field(init=False)
+    subordinates: dict[str, tuple[str, ...]] = field(init=False)
+    superiors: dict[str, tuple[str, ...]] = field(init=False)
+    span: dict[str, tuple[str, ...]] = field(init=False)
+    incoming: dict[str, tuple[tuple[str, float], ...]] = field(init=False)
+
+    def stage(self, stage_id: str) -> StageRule:
+        """The rule of a stage."""
+        return self.rules.stage(stage_id)
+
+    def stage_rounds(self, stage_id: str) -> int:
+        """Rounds of a stage, with the scenario's override."""
+        return self.scenario.scenario.stage_rounds.get(stage_id, self.stage(stage_id).rounds)
+
+    def action(self, action_id: str) -> ActionRule:
+        """The catalogue entry of an action."""
+        return self.rules.actions[action_id]
+
+    def handler(self, action_id: str) -> str:
+        """The engine verb of an action."""
+        return self.rules.handler(action_id)
+
+    def actions_with(self, handler: str) -> list[str]:
+        """Catalogue ids whose verb is ``handler`` (catalogue order)."""
+        return [a for a in self.rules.actions if self.handler(a) == handler]
+
+    def axis(self, a: str, b: str) -> str:
+        """``vertical`` when one agency is above the other, else ``horizontal``."""
+        if b in self.superiors[a] or a in self.superiors[b]:
+            return "vertical"
+        return "horizontal"
+
+    def is_subordinate(self, boss: str, sub: str) -> bool:
+        """True when ``sub`` is somewhere below ``boss``."""
+        return sub in self.subordinates[boss]

@@ -1,0 +1,226 @@
+"""Names visible to expressions, and reading/writing state values by dotted name.
+
+Conditions see a flat table of dotted names (``regions.coastal_city.hazard``);
+effects write to a few of them. Nothing here touches Python attributes by a
+name taken from facilitator text: every name maps to an explicit field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tabletop.model.rules import RulePack
+from tabletop.model.scenario import Scenario
+from tabletop.model.state import AgencyState, ExerciseState, RegionState
+
+REGION_READ = (
+    "hazard",
+    "containment",
+    "prevention",
+    "trust",
+    "harm",
+    "need",
+    "delivered",
+    "unmet",
+    "coverage",
+    "waste",
+)
+REGION_WRITE = ("hazard", "containment", "prevention", "trust")
+AGENCY_READ = ("budget", "reputation", "response_level", "points")
+AGENCY_WRITE = ("budget", "reputation")
+GLOBAL_NAMES = (
+    "stage",
+    "round",
+    "global_round",
+    "wave",
+    "max_hazard",
+    "mean_hazard",
+    "total_harm",
+    "mean_trust",
+    "min_trust",
+    "active_agreements",
+)
+#: Extra names an action effect may read.
+ACTION_NAMES = ("amount", "fit", "accuracy", "level_index")
+BOUNDS: dict[str, tuple[float, float]] = {
+    "hazard": (0.0, 1.0),
+    "containment": (0.0, 1.0),
+    "prevention": (0.0, 1.0),
+    "trust": (0.0, 100.0),
+    "reputation": (0.0, 100.0),
+    "budget": (0.0, 1e12),
+    "resources": (0.0, 1e12),
+    "delivered": (0.0, 1e12),
+    "harm": (0.0, 1e12),
+}
+
+
+def condition_names(scenario: Scenario, rules: RulePack) -> list[str]:
+    """Every name a condition in this scenario may read."""
+    names = list(GLOBAL_NAMES)
+    for rid in scenario.regions:
+        names += [f"regions.{rid}.{f}" for f in REGION_READ]
+    for aid in scenario.agencies:
+        names += [f"agencies.{aid}.{f}" for f in AGENCY_READ]
+        names += [f"agencies.{aid}.resources.{r}" for r in rules.resources]
+    names += [f"fired.{i.id}" for i in scenario.injects]
+    names += [f"agreements.{m}" for m in _mechanisms()]
+    return names
+
+
+def effect_targets(scenario: Scenario, rules: RulePack) -> list[str]:
+    """Every name an inject effect may write."""
+    out = [f"regions.{rid}.{f}" for rid in scenario.regions for f in REGION_WRITE]
+    for aid in scenario.agencies:
+        out += [f"agencies.{aid}.{f}" for f in AGENCY_WRITE]
+        out += [f"agencies.{aid}.resources.{r}" for r in rules.resources]
+    return out
+
+
+def action_names(scenario: Scenario, rules: RulePack) -> list[str]:
+    """Names an action effect may read: conditions plus the acting context."""
+    names = condition_names(scenario, rules) + list(ACTION_NAMES)
+    names += [f"region.{f}" for f in REGION_READ]
+    for who in ("self", "target"):
+        names += [f"{who}.{f}" for f in AGENCY_READ]
+        names += [f"{who}.resources.{r}" for r in rules.resources]
+    return names
+
+
+def action_targets(rules: RulePack) -> list[str]:
+    """Names an action effect may write."""
+    out = [f"region.{f}" for f in REGION_WRITE]
+    for who in ("self", "target"):
+        out += [f"{who}.{f}" for f in AGENCY_WRITE]
+        out += [f"{who}.resources.{r}" for r in rules.resources]
+    return out
+
+
+def _mechanisms() -> Iterable[str]:
+    from tabletop.model.rules import MECHANISMS
+
+    return MECHANISMS
+
+
+def region_values(r: RegionState) -> dict[str, float]:
+    """The readable values of one region."""
+    return {
+        "hazard": r.hazard,
+        "containment": r.containment,
+        "prevention": r.prevention,
+        "trust": r.trust,
+        "harm": r.harm,
+        "need": sum(r.need.values()),
+        "delivered": sum(r.delivered.values()),
+        "unmet": r.unmet,
+        "coverage": r.coverage,
+        "waste": r.waste,
+    }
+
+
+def agency_values(a: AgencyState) -> dict[str, float]:
+    """The readable values of one agency (without resources)."""
+    return {
+        "budget": a.budget,
+        "reputation": a.reputation,
+        "response_level": float(a.response_level),
+        "points": float(a.points),
+    }
+
+
+def state_env(state: ExerciseState) -> dict[str, float | str]:
+    """Flat table of every condition name and its current value."""
+    env: dict[str, float | str] = {
+        "stage": state.stage,
+        "round": float(state.stage_round),
+        "global_round": float(state.round),
+        "wave": float(state.wave),
+    }
+    hazards: list[float] = []
+    trusts: list[float] = []
+    harm = 0.0
+    for rid, r in state.regions.items():
+        for k, v in region_values(r).items():
+            env[f"regions.{rid}.{k}"] = v
+        hazards.append(r.hazard)
+        trusts.append(r.trust)
+        harm += r.harm
+    for aid, a in state.agencies.items():
+        for k, v in agency_values(a).items():
+            env[f"agencies.{aid}.{k}"] = v
+        for res, v in a.resources.items():
+            env[f"agencies.{aid}.resources.{res}"] = v
+    env["max_hazard"] = max(hazards)
+    env["mean_hazard"] = sum(hazards) / len(hazards)
+    env["total_harm"] = harm
+    env["mean_trust"] = sum(trusts) / len(trusts)
+    env["min_trust"] = min(trusts)
+    active = [p for p in state.proposals.values() if p.status == "active"]
+    env["active_agreements"] = float(len(active))
+    for m in _mechanisms():
+        env[f"agreements.{m}"] = float(sum(1 for p in active if p.mechanism == m))
+    for iid in state.fired:
+        env[f"fired.{iid}"] = 1.0
+    return env
+
+
+def clamp_for(name: str, value: float) -> float:
+    """Clamp ``value`` to the bounds of the field ``name`` refers to."""
+    parts = name.split(".")
+    field = parts[2] if len(parts) > 2 else parts[-1]
+    lo, hi = BOUNDS.get(field, (-1e12, 1e12))
+    return min(hi, max(lo, value))
+
+
+def get_value(state: ExerciseState, name: str) -> float:
+    """Read a writable numeric value by dotted name (KeyError when unknown)."""
+    parts = name.split(".")
+    if parts[0] == "regions" and len(parts) in (3, 4):
+        region = state.regions[parts[1]]
+        if len(parts) == 4:
+            if parts[2] != "delivered":
+                raise KeyError(name)
+            return region.delivered.get(parts[3], 0.0)
+        if parts[2] in REGION_WRITE or parts[2] in ("harm",):
+            return float(getattr(region, parts[2]))
+    if parts[0] == "agencies" and len(parts) in (3, 4):
+        agency = state.agencies[parts[1]]
+        if len(parts) == 4:
+            if parts[2] != "resources":
+                raise KeyError(name)
+            return agency.resources.get(parts[3], 0.0)
+        if parts[2] in AGENCY_WRITE:
+            return float(getattr(agency, parts[2]))
+    raise KeyError(name)
+
+
+def set_value(state: ExerciseState, name: str, value: float) -> None:
+    """Write a numeric value by dotted name; unknown names are ignored.
+
+    Only names produced by the engine reach this function (it backs
+    ``evolve``), which must never fail.
+    """
+    parts = name.split(".")
+    try:
+        if parts[0] == "regions":
+            region = state.regions[parts[1]]
+            if len(parts) == 4 and parts[2] == "delivered":
+                region.delivered[parts[3]] = value
+            elif len(parts) == 3 and parts[2] in (*REGION_WRITE, "harm"):
+                setattr(region, parts[2], value)
+        elif parts[0] == "agencies":
+            agency = state.agencies[parts[1]]
+            if len(parts) == 4 and parts[2] == "resources":
+                agency.resources[parts[3]] = value
+            elif len(parts) == 3 and parts[2] in AGENCY_WRITE:
+                setattr(agency, parts[2], value)
+    except (KeyError, IndexError):
+        return
+
+
+def adjudicable(scenario: Scenario, rules: RulePack) -> list[str]:
+    """Names the facilitator may override."""
+    out = effect_targets(scenario, rules)
+    out += [f"regions.{rid}.harm" for rid in scenario.regions]
+    out += [f"regions.{rid}.delivered.{r}" for rid in scenario.regions for r in rules.resources]
+    return sorted(out)

@@ -1,0 +1,263 @@
+"""Round resolution: hazard, spread, need, harm, trust, commitments, stages.
+
+Runs when the last agency of a round ends its turn. Every random draw and
+every computed value goes into the events, in a fixed order (scenario order
+of regions and agencies, never set order).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tabletop.engine.names import state_env
+from tabletop.model import events as ev
+from tabletop.model.state import ExerciseState
+
+if TYPE_CHECKING:
+    from tabletop.engine.decide import _Work
+    from tabletop.engine.game import Game
+
+
+def need_for(game: Game, region: str, hazard: float) -> dict[str, float]:
+    """need = population * exposure * hazard * vulnerability, per resource weight."""
+    r = game.scenario.regions[region]
+    base = r.population * r.exposure * hazard * r.vulnerability * game.rules.formula.need_scale
+    return {res: round(base * rule.need_weight, 4) for res, rule in game.rules.resources.items()}
+
+
+def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
+    """Containment bonus per region from response levels and joint work."""
+    f = game.rules.formula
+    bonus = dict.fromkeys(s.regions, 0.0)
+    for aid, ag in s.agencies.items():
+        if ag.response_level:
+            for rid in game.span[aid]:
+                bonus[rid] = max(bonus[rid], ag.response_level * f.response_containment)
+    for p in s.proposals.values():
+        if p.status != "active" or p.mechanism not in ("joint_operation", "joint_mechanism"):
+            continue
+        covered: list[str] = []
+        for a in p.parties:
+            covered += [r for r in game.span[a] if r not in covered]
+        for rid in covered:
+            bonus[rid] += f.joint_containment
+    return bonus
+
+
+def region_outcomes(game: Game, s: ExerciseState, rng_salt: str = "resolve") -> dict[str, ev.RegionOutcome]:
+    """Compute every region's values after this round (pure; draws noise from the exercise stream)."""
+    from tabletop.engine.decide import rng_for
+
+    f = game.rules.formula
+    rng = rng_for(s, rng_salt)
+    growth = game.stage(s.stage).growth
+    bonus = _bonus(game, s)
+    pre: dict[str, dict] = {}
+    for rid, r in s.regions.items():
+        need = need_for(game, rid, r.hazard)
+        total_need = sum(need.values())
+        met = sum(min(r.delivered.get(k, 0.0), v) for k, v in need.items())
+        coverage = met / total_need if total_need > 1e-9 else 1.0
+        unmet = sum(max(0.0, v - r.delivered.get(k, 0.0)) for k, v in need.items())
+        waste = sum(max(0.0, r.delivered.get(k, 0.0) - v) for k, v in need.items())
+        active = total_need > 1e-9
+        containment = r.prevention + bonus[rid] + (coverage * f.coverage_containment if active else 0.0)
+        pre[rid] = {
+            "need": need,
+            "coverage": coverage,
+            "unmet": unmet,
+            "waste": waste,
+            "active": active,
+            "containment": min(1.0, max(0.0, containment)),
+        }
+    out: dict[str, ev.RegionOutcome] = {}
+    for rid, r in s.regions.items():
+        p = pre[rid]
+        spread = 0.0
+        for src, k in game.incoming[rid]:
+            spread += k * s.regions[src].hazard * (1.0 - pre[src]["containment"])
+        if r.border_closed:
+            spread *= f.border_spread
+        noise = round(rng.uniform(-f.noise, f.noise), 6) if f.noise > 0 and r.hazard > 0 else 0.0
+        hazard = r.hazard * growth * (1.0 - f.mitigation * p["containment"]) + spread + noise
+        hazard = round(min(1.0, max(0.0, hazard)), 6)
+        unmet_rounds = r.unmet_rounds + 1 if p["active"] and p["coverage"] < 0.8 else 0
+        harm_added = f.harm_rate * p["unmet"] * (1.0 + f.harm_persistence * r.unmet_rounds)
+        if p["active"]:
+            trust = r.trust + f.trust_recovery * p["coverage"] - f.trust_unmet * (1.0 - p["coverage"])
+        else:
+            trust = r.trust
+        delivered = {
+            k: round(min(r.delivered.get(k, 0.0), v) * (1.0 - f.consumption), 4)
+            for k, v in p["need"].items()
+        }
+        out[rid] = ev.RegionOutcome(
+            hazard=hazard,
+            containment=round(p["containment"], 6),
+            need=need_for(game, rid, hazard),
+            delivered=delivered,
+            unmet=round(p["unmet"], 4),
+            coverage=round(p["coverage"], 6),
+            harm=round(r.harm + harm_added, 4),
+            harm_added=round(harm_added, 4),
+            waste=round(p["waste"], 4),
+            unmet_rounds=unmet_rounds,
+            trust=round(min(100.0, max(0.0, trust)), 4),
+            noise=noise,
+        )
+    return out
+
+
+def _shared_intel(game: Game, s: ExerciseState, outcomes: dict[str, ev.RegionOutcome]) -> dict[str, dict[str, float]]:
+    """Joint mechanisms share every party's regions with every other party."""
+    intel: dict[str, dict[str, float]] = {}
+    for p in s.proposals.values():
+        if p.status != "active" or p.mechanism != "joint_mechanism":
+            continue
+        for giver in p.parties:
+            if s.agencies[giver].withholding:
+                continue
+            for rid in game.scenario.agencies[giver].regions:
+                for taker in p.parties:
+                    if taker != giver:
+                        intel.setdefault(taker, {})[rid] = outcomes[rid].hazard
+    return intel
+
+
+def resolve_round(game: Game, w: _Work) -> None:
+    """Emit the resolution of the round that just ended, then the next round's start."""
+    from tabletop.engine.decide import _begin_round
+
+    s = w.state
+    outcomes = region_outcomes(game, s)
+    w.emit(
+        ev.RoundResolved(
+            round=s.round, stage=s.stage, regions=outcomes, intel=_shared_intel(game, s, outcomes)
+        )
+    )
+    _commitments(game, w)
+    _directives(w)
+    _accountability(game, w)
+    if _transition(game, w):
+        return
+    _begin_round(game, w)
+
+
+def _commitments(game: Game, w: _Work) -> None:
+    s = w.state
+    f = game.rules.formula
+    for cid, c in list(s.commitments.items()):
+        spec = c.spec
+        if c.status != "pending" or spec.due_round > s.round:
+            continue
+        target = spec.amount if spec.deliverable in ("deliver", "funds") and spec.amount > 0 else 1.0
+        share = min(1.0, c.progress / target)
+        if share >= f.honoured_share:
+            status = "honoured"
+        elif share >= f.partial_share:
+            status = "partial"
+        else:
+            status = "broken"
+        formal = s.proposals[c.proposal].formalized
+        mult = 2.0 if formal else 1.0
+        changes: dict[str, float] = {}
+        rep_name = f"agencies.{spec.debtor}.reputation"
+        rep = s.agencies[spec.debtor].reputation
+        if status == "honoured":
+            rep += f.reputation_honoured * mult
+        elif status == "partial":
+            rep -= f.reputation_broken * mult / 2
+        else:
+            rep -= f.reputation_broken * mult
+            for rid in game.scenario.agencies[spec.creditor].regions:
+                name = f"regions.{rid}.trust"
+                cur = changes.get(name, s.regions[rid].trust)
+                changes[name] = max(0.0, cur - f.trust_broken * mult)
+        changes[rep_name] = round(min(100.0, max(0.0, rep)), 4)
+        w.emit(
+            ev.CommitmentResolved(
+                commitment=cid,
+                proposal=c.proposal,
+                debtor=spec.debtor,
+                creditor=spec.creditor,
+                status=status,
+                share=round(share, 4),
+                formalized=formal,
+                round=s.round,
+                stage=s.stage,
+                changes=changes,
+            )
+        )
+
+
+def _directives(w: _Work) -> None:
+    s = w.state
+    for did, d in list(s.directives.items()):
+        if d.due_round == s.round and d.status in ("pending", "complied"):
+            status = "complied" if d.status == "complied" else "ignored"
+            w.emit(ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round))
+
+
+def _accountability(game: Game, w: _Work) -> None:
+    s = w.state
+    limit = game.rules.formula.accountability_trust
+    for rid, r in s.regions.items():
+        iid = f"accountability.{rid}.{s.stage}.{s.wave}"
+        owners = list(game.owners.get(rid, ()))
+        if r.trust >= limit or iid in s.fired or not owners:
+            continue
+        bosses = [b for o in owners for b in game.superiors[o][:1]]
+        who = bosses[0] if bosses else "the public"
+        name = game.scenario.regions[rid].name
+        w.emit(
+            ev.InjectFired(
+                inject=iid,
+                round=s.round,
+                stage=s.stage,
+                to=owners,
+                private=True,
+                type="directive",
+                title=f"Accountability: {name}",
+                text=(
+                    f"Public trust in {name} fell to {r.trust:.0f}. {who} demands an explanation "
+                    "and a corrective plan next round."
+                ),
+            )
+        )
+
+
+def _transition(game: Game, w: _Work) -> bool:
+    """Emit a stage change or the end; return True when the exercise ended."""
+    s = w.state
+    rule = game.stage(s.stage)
+    if s.round >= game.rules.pack.max_rounds:
+        w.emit(ev.ExerciseEnded(reason="round limit reached", round=s.round))
+        return True
+    env = state_env(s)
+    can_regress = rule.regress_to is not None and s.wave + 1 < game.rules.pack.max_waves
+    if can_regress and game.conditions[f"regress:{s.stage}"].truthy(env):
+        w.emit(
+            ev.StageChanged(
+                from_stage=s.stage,
+                to_stage=rule.regress_to or s.stage,
+                reason="resurgence",
+                round=s.round,
+                note="resurgence: the hazard is rising again",
+            )
+        )
+        return False
+    reason: str | None = None
+    if rule.advance_if is not None and game.conditions[f"advance:{s.stage}"].truthy(env):
+        reason = "condition"
+    elif s.stage_round >= game.stage_rounds(s.stage):
+        reason = "rounds"
+    if reason is None:
+        return False
+    idx = game.stage_ids.index(s.stage)
+    if idx + 1 >= len(game.stage_ids):
+        w.emit(ev.ExerciseEnded(reason="all stages completed", round=s.round))
+        return True
+    w.emit(
+        ev.StageChanged(from_stage=s.stage, to_stage=game.stage_ids[idx + 1], reason=reason, round=s.round)  # type: ignore[arg-type]
+    )
+    return False

@@ -1,0 +1,118 @@
+"""What one agency may see, and what everybody may see.
+
+Private injects, requests, directives and proposals reach only their
+addressees' inboxes; hazard figures of a region are visible only to agencies
+responsible for it or holding current information on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tabletop.engine.game import Game
+from tabletop.engine.legal import knows
+from tabletop.engine.resolve import need_for
+from tabletop.model.state import Commitment, ExerciseState, InboxItem, Proposal
+
+
+@dataclass(frozen=True, slots=True)
+class RegionView:
+    """A region as one agency (or the public) sees it; unknown figures are None."""
+
+    id: str
+    name: str
+    trust: float
+    warning: str | None
+    own: bool
+    known: bool
+    hazard: float | None
+    need: float | None
+    delivered: float | None
+    harm: float | None
+    containment: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyView:
+    """Everything one agency may see during its turn."""
+
+    agency: str
+    name: str
+    level: str
+    department: str
+    briefing: str
+    points: int
+    budget: float
+    reputation: float
+    resources: dict[str, float]
+    regions: list[RegionView]
+    inbox: list[InboxItem]
+    proposals: list[Proposal]
+    commitments: list[Commitment]
+
+
+def _region(game: Game, state: ExerciseState, rid: str, seer: str | None) -> RegionView:
+    r = state.regions[rid]
+    own = seer is not None and rid in game.span[seer]
+    known = seer is not None and (own or knows(game, state, seer, rid))
+    if seer is not None and not own and known:
+        hazard: float | None = state.agencies[seer].intel.get(rid, r.hazard)
+    else:
+        hazard = r.hazard if own else None
+    full = own
+    return RegionView(
+        id=rid,
+        name=game.scenario.regions[rid].name,
+        trust=r.trust,
+        warning=r.warning,
+        own=own,
+        known=known,
+        hazard=hazard,
+        need=sum(need_for(game, rid, r.hazard).values()) if full else None,
+        delivered=sum(r.delivered.values()) if full else None,
+        harm=r.harm if full else None,
+        containment=r.containment if full else None,
+    )
+
+
+def agency_view(game: Game, state: ExerciseState, agency: str) -> AgencyView:
+    """The private view of ``agency``."""
+    a = game.scenario.agencies[agency]
+    s = state.agencies[agency]
+    return AgencyView(
+        agency=agency,
+        name=a.name,
+        level=a.level,
+        department=a.department,
+        briefing=a.briefing,
+        points=s.points,
+        budget=s.budget,
+        reputation=s.reputation,
+        resources=dict(s.resources),
+        regions=[_region(game, state, rid, agency) for rid in state.regions],
+        inbox=list(state.inbox.get(agency, [])),
+        proposals=[p for p in state.proposals.values() if agency in p.parties],
+        commitments=[
+            c
+            for c in state.commitments.values()
+            if agency in (c.spec.debtor, c.spec.creditor)
+        ],
+    )
+
+
+def public_regions(game: Game, state: ExerciseState) -> list[RegionView]:
+    """Regions as the public sees them (trust and warnings only)."""
+    return [_region(game, state, rid, None) for rid in state.regions]
+
+
+def public_inbox(state: ExerciseState) -> list[InboxItem]:
+    """Injects every agency received (not private)."""
+    seen: set[str] = set()
+    out: list[InboxItem] = []
+    for box in state.inbox.values():
+        for item in box:
+            if item.kind == "inject" and not item.private and item.ref not in seen:
+                seen.add(item.ref)
+                out.append(item)
+    out.sort(key=lambda i: i.round)
+    return out

@@ -1,0 +1,87 @@
+"""Error hierarchy of tabletop.
+
+Every error a user can provoke is a subclass of :class:`TabletopError` (itself a
+``ValueError``, as in python-chess), so the CLI and the TUI catch one type and
+show a message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TabletopError(ValueError):
+    """Base class of every error tabletop raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located problem in a scenario or rule-pack file.
+
+    Attributes:
+        file: Path of the file as given by the user.
+        line: 1-based line, 0 when unknown.
+        col: 1-based column, 0 when unknown.
+        key: Dotted key of the offending value (``agencies.mem.superior``), "" for syntax errors.
+        message: What is wrong, with a "did you mean" hint when one exists.
+        source: The offending source line (for the caret display), "" when unknown.
+    """
+
+    file: str
+    line: int
+    col: int
+    key: str
+    message: str
+    source: str = ""
+
+    def location(self) -> str:
+        """Return ``file:line:col`` (omitting unknown parts)."""
+        loc = self.file
+        if self.line:
+            loc += f":{self.line}"
+            if self.col:
+                loc += f":{self.col}"
+        return loc
+
+    def format(self, *, caret: bool = True) -> str:
+        """Render as ``file:line:col: key: message`` plus source line and caret."""
+        head = f"{self.location()}: "
+        if self.key:
+            head += f"{self.key}: "
+        text = head + self.message
+        if caret and self.source:
+            col = max(self.col, 1)
+            text += f"\n    {self.source}\n    {' ' * (col - 1)}^"
+        return text
+
+
+class ScenarioError(TabletopError):
+    """A scenario or rule pack could not be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems) or "invalid scenario")
+
+
+class ExpressionError(TabletopError):
+    """An expression in a condition or effect is invalid.
+
+    Attributes:
+        offset: 0-based character offset inside the expression text, when known.
+    """
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        self.offset = offset
+        super().__init__(message)
+
+
+class IllegalCommand(TabletopError):
+    """A command is not legal in the current state (wrong turn, no points, bad target...)."""
+
+
+class JournalError(TabletopError):
+    """The journal cannot be opened, read, appended to or replayed."""
+
+
+class StaleWriter(JournalError):
+    """Another writer appended to the journal since this one last read it."""

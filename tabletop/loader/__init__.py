@@ -1,0 +1,1 @@
+"""Loading scenarios and rule packs from TOML, with located, human-readable errors."""

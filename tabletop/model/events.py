@@ -1,0 +1,358 @@
+"""Events: what happened, in the past tense.
+
+Events carry every outcome (including random draws), so
+:func:`tabletop.engine.evolve` only applies numbers and never computes or
+fails. Each event kind has a ``v`` (schema version); the journal refuses
+versions newer than it knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from tabletop.model.base import Strict
+from tabletop.model.commands import CommitmentSpec
+
+EVENT_VERSION = 1
+
+
+class _Ev(Strict):
+    v: int = EVENT_VERSION
+
+
+class ExerciseStarted(_Ev):
+    """First event of every journal."""
+
+    kind: Literal["exercise_started"] = "exercise_started"
+    scenario_id: str
+    scenario_path: str
+    scenario_hash: str
+    rules_hash: str
+    engine_version: str
+    seed: int
+    order: list[str]
+
+
+class RoundStarted(_Ev):
+    """A new round begins."""
+
+    kind: Literal["round_started"] = "round_started"
+    round: int
+    stage: str
+    stage_round: int
+
+
+class InjectFired(_Ev):
+    """An inject (scripted, conditional, manual or generated) reached its addressees."""
+
+    kind: Literal["inject_fired"] = "inject_fired"
+    inject: str
+    round: int
+    stage: str
+    to: list[str]
+    private: bool
+    type: str
+    title: str
+    text: str
+    manual: bool = False
+    changes: dict[str, float] = Field(default_factory=dict)
+
+
+class TurnStarted(_Ev):
+    """An agency's turn begins with its action points."""
+
+    kind: Literal["turn_started"] = "turn_started"
+    agency: str
+    points: int
+
+
+class ActionTaken(_Ev):
+    """An agency took a catalogue action; ``changes`` are the resulting values."""
+
+    kind: Literal["action_taken"] = "action_taken"
+    agency: str
+    action: str
+    handler: str
+    cost: int
+    round: int
+    stage: str
+    region: str | None = None
+    target: str | None = None
+    resource: str | None = None
+    amount: float = 0.0
+    level: str | None = None
+    accuracy: float = 1.0
+    mode: str | None = None
+    order: str | None = None
+    agreement: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    changes: dict[str, float] = Field(default_factory=dict)
+    intel: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="Agency -> region -> hazard it now knows."
+    )
+    flags: list[str] = Field(default_factory=list)
+    directed_by: str | None = None
+    progress: dict[str, float] = Field(
+        default_factory=dict, description="Commitment id -> progress after this action."
+    )
+    fulfils: dict[str, float] = Field(
+        default_factory=dict, description="Request id -> amount fulfilled after this action."
+    )
+
+
+class ProposalMade(_Ev):
+    """A proposal (or a counter, with ``parent``) was put to its parties."""
+
+    kind: Literal["proposal_made"] = "proposal_made"
+    proposal: str
+    parent: str | None = None
+    version: int = 1
+    agency: str
+    action: str
+    cost: int
+    mechanism: str
+    parties: list[str]
+    commitments: list[CommitmentSpec]
+    title: str
+    round: int
+    stage: str
+    flags: list[str] = Field(default_factory=list)
+
+
+class ProposalAnswered(_Ev):
+    """A party accepted or rejected a proposal."""
+
+    kind: Literal["proposal_answered"] = "proposal_answered"
+    proposal: str
+    agency: str
+    action: str
+    cost: int
+    accepted: bool
+    round: int
+    stage: str
+
+
+class AgreementActivated(_Ev):
+    """Every party accepted: the agreement and its commitments are active."""
+
+    kind: Literal["agreement_activated"] = "agreement_activated"
+    proposal: str
+    round: int
+    stage: str
+    commitment_ids: list[str]
+    paper: bool = Field(description="No concrete deliverable: paper cooperation.")
+
+
+class ProposalClosed(_Ev):
+    """A proposal was rejected or superseded by a counter."""
+
+    kind: Literal["proposal_closed"] = "proposal_closed"
+    proposal: str
+    status: Literal["rejected", "superseded"]
+    round: int
+
+
+class DirectiveIssued(_Ev):
+    """A superior ordered a subordinate to act by a round."""
+
+    kind: Literal["directive_issued"] = "directive_issued"
+    directive: str
+    issuer: str
+    target: str
+    action: str
+    region: str | None = None
+    due_round: int
+    round: int
+    stage: str
+    counterpart: bool = False
+
+
+class TurnEnded(_Ev):
+    """An agency ended its turn."""
+
+    kind: Literal["turn_ended"] = "turn_ended"
+    agency: str
+    points_left: int
+
+
+class RegionOutcome(Strict):
+    """A region's values after a round's resolution."""
+
+    hazard: float
+    containment: float
+    need: dict[str, float]
+    delivered: dict[str, float]
+    unmet: float
+    coverage: float
+    harm: float
+    harm_added: float
+    waste: float
+    unmet_rounds: int
+    trust: float
+    noise: float
+
+
+class RoundResolved(_Ev):
+    """Deterministic resolution of a round (hazard, spread, need, harm, trust)."""
+
+    kind: Literal["round_resolved"] = "round_resolved"
+    round: int
+    stage: str
+    regions: dict[str, RegionOutcome]
+    intel: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+
+class CommitmentResolved(_Ev):
+    """A due commitment was checked."""
+
+    kind: Literal["commitment_resolved"] = "commitment_resolved"
+    commitment: str
+    proposal: str
+    debtor: str
+    creditor: str
+    status: Literal["honoured", "partial", "broken"]
+    share: float
+    formalized: bool
+    round: int
+    stage: str
+    changes: dict[str, float] = Field(default_factory=dict)
+
+
+class DirectiveResolved(_Ev):
+    """A directive's deadline passed."""
+
+    kind: Literal["directive_resolved"] = "directive_resolved"
+    directive: str
+    target: str
+    status: Literal["complied", "ignored"]
+    round: int
+
+
+class StageChanged(_Ev):
+    """The exercise moved to another stage."""
+
+    kind: Literal["stage_changed"] = "stage_changed"
+    from_stage: str | None
+    to_stage: str
+    reason: Literal["start", "rounds", "condition", "resurgence", "forced"]
+    round: int
+    note: str = ""
+
+
+class ExercisePaused(_Ev):
+    """Facilitator paused the exercise."""
+
+    kind: Literal["exercise_paused"] = "exercise_paused"
+
+
+class ExerciseResumed(_Ev):
+    """Facilitator resumed the exercise."""
+
+    kind: Literal["exercise_resumed"] = "exercise_resumed"
+
+
+class Adjudicated(_Ev):
+    """Facilitator overrode a value."""
+
+    kind: Literal["adjudicated"] = "adjudicated"
+    target: str
+    old: float
+    new: float
+    reason: str
+    round: int
+
+
+class ObservationRecorded(_Ev):
+    """Evaluator or facilitator note."""
+
+    kind: Literal["observation_recorded"] = "observation_recorded"
+    text: str
+    agency: str | None
+    author: str
+    round: int
+    stage: str
+
+
+class TurnUndone(_Ev):
+    """Facilitator undid the active agency's decisions of this turn (kept in the journal)."""
+
+    kind: Literal["turn_undone"] = "turn_undone"
+    agency: str
+    round: int
+
+
+class ExerciseEnded(_Ev):
+    """The exercise is over."""
+
+    kind: Literal["exercise_ended"] = "exercise_ended"
+    reason: str
+    round: int
+
+
+class RatingConfirmed(_Ev):
+    """Evaluator confirmed or overrode an objective rating."""
+
+    kind: Literal["rating_confirmed"] = "rating_confirmed"
+    objective: str
+    rating: Literal["P", "S", "M", "U"]
+    note: str
+
+
+Event = Annotated[
+    ExerciseStarted
+    | RoundStarted
+    | InjectFired
+    | TurnStarted
+    | ActionTaken
+    | ProposalMade
+    | ProposalAnswered
+    | AgreementActivated
+    | ProposalClosed
+    | DirectiveIssued
+    | TurnEnded
+    | RoundResolved
+    | CommitmentResolved
+    | DirectiveResolved
+    | StageChanged
+    | ExercisePaused
+    | ExerciseResumed
+    | Adjudicated
+    | ObservationRecorded
+    | TurnUndone
+    | ExerciseEnded
+    | RatingConfirmed,
+    Field(discriminator="kind"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+#: Player decisions that an undo of the current turn takes back.
+UNDOABLE = frozenset(
+    {
+        "action_taken",
+        "proposal_made",
+        "proposal_answered",
+        "agreement_activated",
+        "proposal_closed",
+        "directive_issued",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An event as stored in the journal.
+
+    Attributes:
+        seq: 1-based position in the journal.
+        decision_id: The decision (command) that produced it.
+        at: ISO timestamp from the clock passed to the engine.
+        event: The event itself.
+    """
+
+    seq: int
+    decision_id: str
+    at: str
+    event: Event

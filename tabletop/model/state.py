@@ -1,0 +1,150 @@
+"""Exercise state: mutable dataclasses folded from the journal.
+
+The state is derived data: ``fold(initial_state(game), records)`` rebuilds it.
+:func:`tabletop.engine.evolve` mutates a state in place (fast enough for
+hundreds of headless exercises per second); callers that need the old value
+keep a copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from tabletop.model.commands import CommitmentSpec
+
+Phase = Literal["setup", "running", "ended"]
+
+
+@dataclass(slots=True)
+class RegionState:
+    """Live values of one region."""
+
+    hazard: float
+    containment: float
+    prevention: float
+    trust: float
+    need: dict[str, float]
+    delivered: dict[str, float]
+    harm: float = 0.0
+    unmet: float = 0.0
+    coverage: float = 1.0
+    waste: float = 0.0
+    unmet_rounds: int = 0
+    warning: str | None = None
+    border_closed: bool = False
+
+
+@dataclass(slots=True)
+class AgencyState:
+    """Live values of one agency."""
+
+    budget: float
+    resources: dict[str, float]
+    reputation: float = 50.0
+    points: int = 0
+    response_level: int = 0
+    withholding: bool = False
+    intel: dict[str, float] = field(default_factory=dict)
+    intel_round: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Commitment:
+    """An active commitment of an agreement."""
+
+    id: str
+    proposal: str
+    spec: CommitmentSpec
+    status: Literal["pending", "honoured", "partial", "broken"] = "pending"
+    progress: float = 0.0
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A proposal or agreement (one version)."""
+
+    id: str
+    parent: str | None
+    version: int
+    mechanism: str
+    proposer: str
+    parties: list[str]
+    commitments: list[CommitmentSpec]
+    title: str
+    round: int
+    answers: dict[str, bool] = field(default_factory=dict)
+    status: Literal["open", "active", "rejected", "superseded"] = "open"
+    formalized: bool = False
+    paper: bool = False
+
+
+@dataclass(slots=True)
+class Directive:
+    """An order from a superior."""
+
+    id: str
+    issuer: str
+    target: str
+    action: str
+    region: str | None
+    due_round: int
+    counterpart: bool = False
+    status: Literal["pending", "complied", "ignored"] = "pending"
+
+
+@dataclass(slots=True)
+class Request:
+    """A request for support, answered by a deployment."""
+
+    id: str
+    requester: str
+    target: str
+    region: str | None
+    resource: str | None
+    amount: float
+    round: int
+    fulfilled: float = 0.0
+
+
+@dataclass(slots=True)
+class InboxItem:
+    """Something addressed to an agency (inject, request, directive)."""
+
+    kind: Literal["inject", "request", "directive", "commitment", "proposal"]
+    ref: str
+    round: int
+    title: str
+    text: str
+    private: bool
+
+
+@dataclass(slots=True)
+class ExerciseState:
+    """Everything the engine knows about a running exercise."""
+
+    order: list[str]
+    regions: dict[str, RegionState]
+    agencies: dict[str, AgencyState]
+    phase: Phase = "setup"
+    seed: int = 0
+    stage: str = ""
+    stage_round: int = 0
+    round: int = 0
+    wave: int = 0
+    turn: int = -1
+    active: str | None = None
+    paused: bool = False
+    turn_actions: int = 0
+    fired: dict[str, int] = field(default_factory=dict)
+    inbox: dict[str, list[InboxItem]] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    commitments: dict[str, Commitment] = field(default_factory=dict)
+    directives: dict[str, Directive] = field(default_factory=dict)
+    requests: dict[str, Request] = field(default_factory=dict)
+    counterparts: list[tuple[str, str]] = field(default_factory=list)
+    #: This round's deliveries and investments: region -> resource -> agency -> amount.
+    deployed: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    observations: int = 0
+    ended_reason: str = ""
+    events: int = 0
