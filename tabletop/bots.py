@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Iterator
 
 from tabletop.engine.exercise import Exercise
-from tabletop.engine.legal import ActionOption, legal_actions, open_proposals_for
+from tabletop.engine.legal import ActionOption, knows, legal_actions, open_proposals_for, option
 from tabletop.engine.resolve import need_for
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
@@ -27,8 +27,10 @@ def _options(ex: Exercise, agency: str) -> dict[str, ActionOption]:
 
 
 def _first(ex: Exercise, agency: str, handler: str) -> ActionOption | None:
-    for o in _options(ex, agency).values():
-        if o.handler == handler:
+    """The first enabled catalogue action with verb ``handler``."""
+    for action_id in ex.game.actions_with(handler):
+        o = option(ex.game, ex.state, agency, action_id)
+        if o.enabled:
             return o
     return None
 
@@ -48,7 +50,9 @@ def _warning_level(ex: Exercise, region: str) -> str:
     return level
 
 
-def _deploy(ex: Exercise, agency: str, regions: list[str] | tuple[str, ...]) -> Iterator[cm.Command]:
+def _deploy(
+    ex: Exercise, agency: str, regions: list[str] | tuple[str, ...]
+) -> Iterator[cm.Command]:
     """Deploy to the largest unmet need among ``regions`` (never more than the need)."""
     opt = _first(ex, agency, "deploy")
     if opt is None:
@@ -65,7 +69,9 @@ def _deploy(ex: Exercise, agency: str, regions: list[str] | tuple[str, ...]) -> 
     gap, rid, res = best
     amount = round(min(gap, ex.state.agencies[agency].resources[res]), 2)
     if amount > 0:
-        yield cm.TakeAction(agency=agency, action=opt.action, region=rid, resource=res, amount=amount)
+        yield cm.TakeAction(
+            agency=agency, action=opt.action, region=rid, resource=res, amount=amount
+        )
 
 
 def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Command]:
@@ -79,79 +85,125 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
         spec = c.spec
         if c.status == "pending" and spec.debtor == agency and c.progress < max(spec.amount, 1):
             if spec.deliverable == "deliver" and spec.resource and spec.region:
-                left = min(spec.amount - c.progress, s.agencies[agency].resources.get(spec.resource, 0))
+                left = min(
+                    spec.amount - c.progress, s.agencies[agency].resources.get(spec.resource, 0)
+                )
                 if left > 0:
                     yield cm.TakeAction(
-                        agency=agency, action="deploy", region=spec.region, resource=spec.resource, amount=round(left, 2)
+                        agency=agency,
+                        action="deploy",
+                        region=spec.region,
+                        resource=spec.resource,
+                        amount=round(left, 2),
                     )
             elif spec.deliverable == "funds":
                 yield cm.TakeAction(
-                    agency=agency, action="compensate", target=spec.creditor, amount=spec.amount - c.progress
+                    agency=agency,
+                    action="compensate",
+                    target=spec.creditor,
+                    amount=spec.amount - c.progress,
                 )
             elif spec.deliverable == "information" and spec.region:
-                yield cm.TakeAction(agency=agency, action="share_information", target=spec.creditor, region=spec.region)
+                yield cm.TakeAction(
+                    agency=agency,
+                    action="share_information",
+                    target=spec.creditor,
+                    region=spec.region,
+                )
     # Directives addressed to me.
     for d in s.directives.values():
-        if d.target == agency and d.status == "pending":
-            if d.action == "deploy" and d.region:
-                yield from _deploy(ex, agency, [d.region])
+        if d.target == agency and d.status == "pending" and d.action == "deploy" and d.region:
+            if not knows(g, s, agency, d.region):
+                yield cm.TakeAction(agency=agency, action="monitor", region=d.region)
+            yield from _deploy(ex, agency, [d.region])
     stage_fn = g.stage(s.stage).function
     if stage_fn == "trigger" or s.stage_round == 1:
         if _first(ex, agency, "activate_response") and s.agencies[agency].response_level < 2:
             yield cm.TakeAction(agency=agency, action="activate_response", level="2")
         for rid in me.regions:
             if g.superiors[agency] and not any(
-                r.event.kind == "action_taken" and r.event.agency == agency and r.event.handler == "report_up"
-                and r.event.round == s.round for r in ex.records[-40:]
+                r.event.kind == "action_taken"
+                and r.event.agency == agency
+                and r.event.handler == "report_up"
+                and r.event.round == s.round
+                for r in ex.records[-40:]
             ):
                 yield cm.TakeAction(agency=agency, action="report_up", region=rid)
             # Tell whoever is downstream.
             for link in g.scenario.regions[rid].links:
                 for owner in g.owners.get(link.to, ()):
                     if owner != agency:
-                        yield cm.TakeAction(agency=agency, action="share_information", target=owner, region=rid)
+                        yield cm.TakeAction(
+                            agency=agency, action="share_information", target=owner, region=rid
+                        )
         for rid in g.span[agency]:
             if s.regions[rid].warning != _warning_level(ex, rid) and s.regions[rid].hazard >= 0.15:
-                yield cm.TakeAction(agency=agency, action="issue_warning", region=rid, level=_warning_level(ex, rid))
+                yield cm.TakeAction(
+                    agency=agency, action="issue_warning", region=rid, level=_warning_level(ex, rid)
+                )
     if stage_fn in ("operation", "adjustment"):
         if me.level in ("central", "provincial") and _first(ex, agency, "assign_counterpart"):
             worst = max(g.scenario.regions, key=lambda r: s.regions[r].hazard)
             donors = [
-                a for a in g.subordinates[agency]
+                a
+                for a in g.subordinates[agency]
                 if sum(s.agencies[a].resources.values()) > 20 and worst not in g.span[a]
             ]
             if donors and (donors[0], worst) not in s.counterparts:
-                yield cm.TakeAction(agency=agency, action="assign_counterpart", target=donors[0], region=worst)
+                yield cm.TakeAction(
+                    agency=agency, action="assign_counterpart", target=donors[0], region=worst
+                )
         # Upstream agencies offer downstream partners a delivery agreement.
         if s.stage_round == 1 and stage_fn == "operation":
             for rid in me.regions:
                 for link in g.scenario.regions[rid].links:
                     partners = [o for o in g.owners.get(link.to, ()) if o != agency]
                     stocked = [r for r, v in s.agencies[agency].resources.items() if v >= 2]
-                    if partners and stocked and not any(
-                        p.proposer == agency and partners[0] in p.parties for p in s.proposals.values()
+                    if (
+                        partners
+                        and stocked
+                        and not any(
+                            p.proposer == agency and partners[0] in p.parties
+                            for p in s.proposals.values()
+                        )
                     ):
                         yield cm.ProposeAgreement(
                             agency=agency,
-                            mechanism="compensation" if me.department == "water" else "regional_cooperation",
+                            mechanism="compensation"
+                            if me.department == "water"
+                            else "regional_cooperation",
                             parties=[agency, partners[0]],
                             commitments=[
                                 cm.CommitmentSpec(
-                                    debtor=agency, creditor=partners[0], deliverable="deliver",
-                                    resource=stocked[0], region=link.to, amount=2, due_round=s.round + 1,
+                                    debtor=agency,
+                                    creditor=partners[0],
+                                    deliverable="deliver",
+                                    resource=stocked[0],
+                                    region=link.to,
+                                    amount=2,
+                                    due_round=s.round + 1,
                                 )
                             ],
                         )
         for q in s.requests.values():
             if q.target == agency and q.fulfilled < q.amount and q.region:
                 yield from _deploy(ex, agency, [q.region])
-        known = [r for r in g.scenario.regions if r in g.span[agency] or s.agencies[agency].intel_round.get(r, -9) >= s.round - 1]
+        known = [r for r in g.scenario.regions if knows(g, s, agency, r)]
+        if not me.regions and not known:
+            # A coordinator without regions of its own looks before it sends.
+            worst = max(g.span[agency] or g.scenario.regions, key=lambda r: s.regions[r].hazard)
+            yield cm.TakeAction(agency=agency, action="monitor", region=worst)
+            known = [r for r in g.scenario.regions if knows(g, s, agency, r)]
         yield from _deploy(ex, agency, known)
         for rid in me.regions:
             if _unmet(ex, rid, "rescue") > 3 and g.superiors[agency]:
                 yield cm.TakeAction(
-                    agency=agency, action="request_support", target=g.superiors[agency][0],
-                    region=rid, resource="rescue", amount=3,
+                    agency=agency,
+                    action="request_support",
+                    target=g.superiors[agency][0],
+                    region=rid,
+                    resource="rescue",
+                    amount=3,
                 )
         yield from _deploy(ex, agency, known)
     if stage_fn == "evaluation":
@@ -183,7 +235,9 @@ def selfish(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Comman
         if g.superiors[agency] and s.stage_round == 1:
             yield cm.TakeAction(agency=agency, action="report_up", region=rid, accuracy=0.6)
     if me.regions and s.stage_round == 1:
-        yield cm.TakeAction(agency=agency, action="local_protection", mode="close_border", region=me.regions[0])
+        yield cm.TakeAction(
+            agency=agency, action="local_protection", mode="close_border", region=me.regions[0]
+        )
     if s.stage_round == 2:
         yield cm.TakeAction(agency=agency, action="local_protection", mode="withhold_data")
     opt = _first(ex, agency, "deploy")
@@ -192,7 +246,11 @@ def selfish(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Comman
             if amount >= 1:
                 # Piles everything into its own first region, whatever the need.
                 yield cm.TakeAction(
-                    agency=agency, action="deploy", region=me.regions[0], resource=res, amount=round(amount / 2, 2)
+                    agency=agency,
+                    action="deploy",
+                    region=me.regions[0],
+                    resource=res,
+                    amount=round(amount / 2, 2),
                 )
     if _first(ex, agency, "special_funds"):
         for sub in g.subordinates[agency][:1]:
@@ -202,7 +260,11 @@ def selfish(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Comman
 def random_policy(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Command]:
     """Uniformly random legal actions with random parameters (a fuzzer, not a strategy)."""
     for _ in range(6):
-        opts = [o for o in _options(ex, agency).values() if o.handler not in ("pass", "propose", "counter")]
+        opts = [
+            o
+            for o in _options(ex, agency).values()
+            if o.handler not in ("pass", "propose", "counter")
+        ]
         if not opts:
             return
         o = rng.choice(opts)
@@ -210,7 +272,9 @@ def random_policy(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.
             choices = o.param("proposal")
             if choices and choices.choices:
                 yield cm.AnswerProposal(
-                    agency=agency, proposal=rng.choice(choices.choices), accept=o.handler == "accept"
+                    agency=agency,
+                    proposal=rng.choice(choices.choices),
+                    accept=o.handler == "accept",
                 )
             continue
         kw: dict[str, object] = {}
@@ -270,7 +334,9 @@ def parse_policies(spec: str, agencies: list[str] | tuple[str, ...]) -> dict[str
     if spec in POLICY_FUNCTIONS:
         return dict.fromkeys(agencies, POLICY_FUNCTIONS[spec])
     if not spec.startswith("mixed"):
-        raise ValueError(f"unknown bot policy '{spec}' (choose {', '.join(POLICIES)} or mixed:AGENCY=POLICY,...)")
+        raise ValueError(
+            f"unknown bot policy '{spec}' (choose {', '.join(POLICIES)} or mixed:AGENCY=POLICY,...)"
+        )
     out = dict.fromkeys(agencies, POLICY_FUNCTIONS["cooperative"])
     _, _, body = spec.partition(":")
     for part in filter(None, body.split(",")):

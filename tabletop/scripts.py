@@ -18,7 +18,13 @@ from tabletop.errors import Problem, ScenarioError
 from tabletop.loader.source import TomlSource, did_you_mean, problems_from_validation
 from tabletop.model.commands import COMMAND_ADAPTER, Command
 
-PLAYER_KINDS = ("take_action", "propose_agreement", "answer_proposal", "counter_proposal", "end_turn")
+PLAYER_KINDS = (
+    "take_action",
+    "propose_agreement",
+    "answer_proposal",
+    "counter_proposal",
+    "end_turn",
+)
 
 
 class _Row(BaseModel):

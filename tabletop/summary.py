@@ -60,7 +60,9 @@ def summary_renderable(ex: Exercise) -> Group:
         f"agreements {d['agreements']}, commitments {d['commitments'] or 'none'}\n"
     )
     if d["flags"]:
-        head.append("Flags: " + ", ".join(f"{k} x{v}" for k, v in sorted(d["flags"].items())) + "\n")  # type: ignore[union-attr]
+        head.append(
+            "Flags: " + ", ".join(f"{k} x{v}" for k, v in sorted(d["flags"].items())) + "\n"
+        )  # type: ignore[union-attr]
     table = Table(title="Regions at the end", show_lines=False)
     for col in ("region", "hazard", "harm", "waste", "trust"):
         table.add_column(col, justify="left" if col == "region" else "right")

@@ -23,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(summary_renderable(ex))
         if ex.state.phase == "running":
             console.print(
-                f"next: {ex.state.active} in round {ex.state.round} ({ex.state.stage})", markup=False
+                f"next: {ex.state.active} in round {ex.state.round} ({ex.state.stage})",
+                markup=False,
             )
     finally:
         ex.close()

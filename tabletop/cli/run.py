@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help=f"bot policy for agencies: {', '.join(POLICIES)}, or mixed:AGENCY=POLICY,...",
     )
     p.add_argument("--seed", type=int, help="override the scenario seed")
-    p.add_argument("--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)")
+    p.add_argument(
+        "--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)"
+    )
     return p
 
 
@@ -55,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise TabletopError(str(exc)) from None
     label = args.bots.split(":")[0] if args.bots else "script"
-    journal = Path(args.journal) if args.journal else default_journal(game.scenario.scenario.id, label)
+    journal = (
+        Path(args.journal) if args.journal else default_journal(game.scenario.scenario.id, label)
+    )
     ex = Exercise.new(game, journal, seed=args.seed)
     try:
         while ex.state.phase == "running" and ex.state.active is not None:

@@ -7,7 +7,6 @@ each step sees the previous one.
 
 from __future__ import annotations
 
-import copy
 import random
 
 from tabletop import ENGINE_VERSION
@@ -34,7 +33,7 @@ from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
 from tabletop.model.rules import MECHANISMS, WARNING_LEVELS
-from tabletop.model.state import ExerciseState
+from tabletop.model.state import ExerciseState, clone_state
 
 
 def rng_for(state: ExerciseState, salt: str) -> random.Random:
@@ -55,7 +54,7 @@ class _Work:
     """A private copy of the state that follows the events being decided."""
 
     def __init__(self, state: ExerciseState) -> None:
-        self.state = copy.deepcopy(state)
+        self.state = clone_state(state)
         self.events: list[ev.Event] = []
 
     def emit(self, event: ev.Event) -> None:
@@ -154,15 +153,17 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
 
 def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Event]:
     _require_turn(state, cmd.agency)
-    w = _Work(state)
-    w.emit(ev.TurnEnded(agency=cmd.agency, points_left=state.agencies[cmd.agency].points))
+    ended = ev.TurnEnded(agency=cmd.agency, points_left=state.agencies[cmd.agency].points)
     idx = game.order.index(cmd.agency)
     if idx + 1 < len(game.order):
-        _start_turn(game, w, game.order[idx + 1])
-    else:
-        from tabletop.engine.resolve import resolve_round
+        # The next agency's turn: nothing depends on intermediate state, no copy needed.
+        nxt = game.order[idx + 1]
+        return [ended, ev.TurnStarted(agency=nxt, points=game.rules.pack.action_points)]
+    from tabletop.engine.resolve import resolve_round
 
-        resolve_round(game, w)
+    w = _Work(state)
+    w.emit(ended)
+    resolve_round(game, w)
     return w.events
 
 
@@ -175,7 +176,9 @@ def _require_turn(state: ExerciseState, agency: str) -> None:
 # --------------------------------------------------------------------------- actions
 
 
-def _choice(params: dict[str, tuple[str, ...]], name: str, value: str | None, optional: bool = False) -> None:
+def _choice(
+    params: dict[str, tuple[str, ...]], name: str, value: str | None, optional: bool = False
+) -> None:
     if value is None:
         _require(optional, f"choose a {name}")
         return
@@ -202,16 +205,20 @@ def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[e
     if "amount" in spec:
         most = spec["amount"].maximum or 0.0
         _require(cmd.amount > 0, "the amount must be more than 0")
-        _require(cmd.amount <= most + 1e-9, f"the amount {cmd.amount:g} is more than the {most:g} available")
+        _require(
+            cmd.amount <= most + 1e-9,
+            f"the amount {cmd.amount:g} is more than the {most:g} available",
+        )
     return [_action_event(game, state, cmd, handler)]
 
 
-def _action_event(game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str) -> ev.ActionTaken:
+def _action_event(
+    game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str
+) -> ev.ActionTaken:
     sc = game.scenario
     f = game.rules.formula
     rule = game.action(cmd.action)
     agency = cmd.agency
-    ag = state.agencies[agency]
     changes: dict[str, float] = {}
     intel: dict[str, dict[str, float]] = {}
     flags: list[str] = []
@@ -300,7 +307,8 @@ def _action_event(game: Game, state: ExerciseState, cmd: cm.TakeAction, handler:
                 fulfils[qid] = q.fulfilled + amount
     effects = game.action_effects.get(cmd.action, ())
     if effects:
-        env = _action_env(game, state, agency, cmd.target, region, amount, fit, cmd.accuracy)
+        names = frozenset(n for eff in effects for n in eff.value.names)
+        env = _action_env(game, state, agency, cmd.target, region, amount, fit, cmd.accuracy, names)
         for eff in effects:
             name = _bind(eff.target, agency, cmd.target, region)
             if name is None:
@@ -356,33 +364,29 @@ def _action_env(
     amount: float,
     fit: float,
     accuracy: float,
+    names: frozenset[str],
 ) -> dict[str, float | str]:
-    env = state_env(state)
-    env.update(amount=amount, fit=fit, accuracy=accuracy, level_index=amount)
-    for who, aid in (("self", agency), ("target", target or agency)):
-        a = state.agencies[aid]
-        for k, v in agency_values(a).items():
-            env[f"{who}.{k}"] = v
-        for res, v in a.resources.items():
-            env[f"{who}.resources.{res}"] = v
-    reg = state.regions[region] if region else None
-    for k, v in (region_values(reg) if reg else dict.fromkeys(_REGION_KEYS, 0.0)).items():
-        env[f"region.{k}"] = v
+    """The values of exactly the names the action's effects read."""
+    env: dict[str, float | str] = {}
+    local = {"amount": amount, "fit": fit, "accuracy": accuracy, "level_index": amount}
+    whole: dict[str, float | str] | None = None
+    for name in names:
+        head, _, rest = name.partition(".")
+        if name in local:
+            env[name] = local[name]
+        elif head in ("self", "target"):
+            a = state.agencies[agency if head == "self" or target is None else target]
+            if rest.startswith("resources."):
+                env[name] = a.resources.get(rest[len("resources.") :], 0.0)
+            else:
+                env[name] = agency_values(a)[rest]
+        elif head == "region":
+            env[name] = region_values(state.regions[region])[rest] if region else 0.0
+        else:
+            if whole is None:
+                whole = state_env(state)
+            env[name] = whole[name]
     return env
-
-
-_REGION_KEYS = (
-    "hazard",
-    "containment",
-    "prevention",
-    "trust",
-    "harm",
-    "need",
-    "delivered",
-    "unmet",
-    "coverage",
-    "waste",
-)
 
 
 def _directed_by(state: ExerciseState, agency: str, action: str, region: str | None) -> str | None:
@@ -415,7 +419,11 @@ def _progress(
         if s.deliverable == "deliver" and handler == "deploy":
             if s.region in (None, region) and s.resource in (None, cmd.resource):
                 gained = amount
-        elif s.deliverable == "funds" and handler in ("compensate", "transfer_payment", "special_funds"):
+        elif s.deliverable == "funds" and handler in (
+            "compensate",
+            "transfer_payment",
+            "special_funds",
+        ):
             if cmd.target == s.creditor:
                 gained = amount
         elif s.deliverable == "information" and handler in ("share_information", "report_up"):
@@ -431,7 +439,9 @@ def _progress(
 # --------------------------------------------------------------------------- directives
 
 
-def _directive_event(game: Game, state: ExerciseState, cmd: cm.TakeAction, counterpart: bool) -> ev.DirectiveIssued:
+def _directive_event(
+    game: Game, state: ExerciseState, cmd: cm.TakeAction, counterpart: bool
+) -> ev.DirectiveIssued:
     return ev.DirectiveIssued(
         directive=f"D{len(state.directives) + 1}",
         issuer=cmd.agency,
@@ -457,7 +467,9 @@ def _take_action_full(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> l
 # --------------------------------------------------------------------------- negotiation
 
 
-def _negotiation_action(game: Game, state: ExerciseState, agency: str, action: str, handler: str) -> int:
+def _negotiation_action(
+    game: Game, state: ExerciseState, agency: str, action: str, handler: str
+) -> int:
     _require(action in game.rules.actions, f"unknown action '{action}'")
     _require(game.handler(action) == handler, f"'{action}' is not a {handler} action")
     why = block_reason(game, state, agency, action)
@@ -466,7 +478,9 @@ def _negotiation_action(game: Game, state: ExerciseState, agency: str, action: s
     return game.action(action).cost
 
 
-def _check_commitments(game: Game, state: ExerciseState, parties: list[str], specs: list[cm.CommitmentSpec]) -> None:
+def _check_commitments(
+    game: Game, state: ExerciseState, parties: list[str], specs: list[cm.CommitmentSpec]
+) -> None:
     sc = game.scenario
     for i, c in enumerate(specs, 1):
         where = f"commitment {i}: "
@@ -650,7 +664,9 @@ def _adjudicate(game: Game, state: ExerciseState, cmd: cm.Adjudicate) -> list[ev
     _require(cmd.value == cmd.value and abs(cmd.value) < 1e12, "the value must be a finite number")
     old = get_value(state, cmd.target)
     new = clamp_for(cmd.target, cmd.value)
-    return [ev.Adjudicated(target=cmd.target, old=old, new=new, reason=cmd.reason, round=state.round)]
+    return [
+        ev.Adjudicated(target=cmd.target, old=old, new=new, reason=cmd.reason, round=state.round)
+    ]
 
 
 def _observe(game: Game, state: ExerciseState, cmd: cm.AddObservation) -> list[ev.Event]:
@@ -659,7 +675,11 @@ def _observe(game: Game, state: ExerciseState, cmd: cm.AddObservation) -> list[e
         _require(cmd.agency in game.scenario.agencies, f"unknown agency '{cmd.agency}'")
     return [
         ev.ObservationRecorded(
-            text=cmd.text, agency=cmd.agency, author=cmd.author, round=state.round, stage=state.stage
+            text=cmd.text,
+            agency=cmd.agency,
+            author=cmd.author,
+            round=state.round,
+            stage=state.stage,
         )
     ]
 
@@ -681,7 +701,9 @@ def _confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev
     if cmd.objective not in ids:
         from tabletop.expr import did_you_mean
 
-        raise IllegalCommand(f"unknown objective '{cmd.objective}'{did_you_mean(cmd.objective, ids)}")
+        raise IllegalCommand(
+            f"unknown objective '{cmd.objective}'{did_you_mean(cmd.objective, ids)}"
+        )
     return [ev.RatingConfirmed(objective=cmd.objective, rating=cmd.rating, note=cmd.note)]
 
 

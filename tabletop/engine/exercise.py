@@ -57,6 +57,9 @@ class Exercise:
         self.state = initial_state(game)
         self.state.seed = self.initial.seed
         self.records: list[Record] = []
+        # Decision ids: a random prefix per process and a counter (unique across writers).
+        self._id_prefix = uuid.uuid4().hex[:16]
+        self._id_count = 0
 
     # ------------------------------------------------------------------ creation
 
@@ -129,7 +132,8 @@ class Exercise:
                 return done
             decision_id = command.decision_id
         else:
-            decision_id = uuid.uuid4().hex
+            self._id_count += 1
+            decision_id = f"{self._id_prefix}-{self._id_count}"
         events = decide(self.game, self.state, command)
         at = self.clock().isoformat()
         seq = self.last_seq

@@ -41,9 +41,7 @@ class Game:
         sc = self.scenario
         object.__setattr__(self, "order", tuple(sc.agencies))
         object.__setattr__(self, "stage_ids", tuple(s.id for s in self.rules.stages))
-        object.__setattr__(
-            self, "injects", {i.id: i for i in sc.injects}
-        )
+        object.__setattr__(self, "injects", {i.id: i for i in sc.injects})
         owners: dict[str, list[str]] = {r: [] for r in sc.regions}
         for aid, ag in sc.agencies.items():
             for r in ag.regions:
@@ -66,6 +64,12 @@ class Game:
             for link in reg.links:
                 incoming[link.to].append((rid, link.k))
         object.__setattr__(self, "incoming", {r: tuple(v) for r, v in incoming.items()})
+        handlers = {a: self.rules.handler(a) for a in self.rules.actions}
+        by_handler: dict[str, list[str]] = {}
+        for a, h in handlers.items():
+            by_handler.setdefault(h, []).append(a)
+        object.__setattr__(self, "handlers", handlers)
+        object.__setattr__(self, "by_handler", {h: tuple(a) for h, a in by_handler.items()})
 
     # Attributes set in __post_init__ (declared for type checkers).
     order: tuple[str, ...] = field(init=False)
@@ -76,6 +80,8 @@ class Game:
     superiors: dict[str, tuple[str, ...]] = field(init=False)
     span: dict[str, tuple[str, ...]] = field(init=False)
     incoming: dict[str, tuple[tuple[str, float], ...]] = field(init=False)
+    handlers: dict[str, str] = field(init=False)
+    by_handler: dict[str, tuple[str, ...]] = field(init=False)
 
     def stage(self, stage_id: str) -> StageRule:
         """The rule of a stage."""
@@ -91,11 +97,11 @@ class Game:
 
     def handler(self, action_id: str) -> str:
         """The engine verb of an action."""
-        return self.rules.handler(action_id)
+        return self.handlers[action_id]
 
     def actions_with(self, handler: str) -> list[str]:
         """Catalogue ids whose verb is ``handler`` (catalogue order)."""
-        return [a for a in self.rules.actions if self.handler(a) == handler]
+        return list(self.by_handler.get(handler, ()))
 
     def axis(self, a: str, b: str) -> str:
         """``vertical`` when one agency is above the other, else ``horizontal``."""

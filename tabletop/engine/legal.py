@@ -145,7 +145,11 @@ def param_choices(game: Game, state: ExerciseState, agency: str, handler: str) -
         return (Param("level", RESPONSE_LEVELS),)
     if handler == "directive":
         orders = tuple(a for a in game.rules.actions if game.handler(a) not in ("pass",))
-        return (Param("target", subs), Param("order", orders), Param("region", regions, optional=True))
+        return (
+            Param("target", subs),
+            Param("order", orders),
+            Param("region", regions, optional=True),
+        )
     if handler == "special_funds":
         return (Param("target", subs), Param("amount", maximum=ag.budget))
     if handler in ("transfer_payment", "compensate"):
@@ -188,25 +192,26 @@ def _unusable(handler: str, params: tuple[Param, ...], game: Game, agency: str) 
     return None
 
 
+def option(game: Game, state: ExerciseState, agency: str, action_id: str) -> ActionOption:
+    """One catalogue action as offered to ``agency`` now."""
+    rule = game.rules.actions[action_id]
+    handler = game.handler(action_id)
+    why = block_reason(game, state, agency, action_id)
+    params = param_choices(game, state, agency, handler) if why is None else ()
+    if why is None:
+        why = _unusable(handler, params, game, agency)
+    return ActionOption(
+        action=action_id,
+        title=rule.title,
+        handler=handler,
+        cost=rule.cost,
+        tags=tuple(rule.tags),
+        params=params,
+        enabled=why is None,
+        reason=why or "",
+    )
+
+
 def legal_actions(game: Game, state: ExerciseState, agency: str) -> list[ActionOption]:
     """Every catalogue action with its parameters and whether ``agency`` may take it now."""
-    out: list[ActionOption] = []
-    for action_id, rule in game.rules.actions.items():
-        handler = game.handler(action_id)
-        why = block_reason(game, state, agency, action_id)
-        params = param_choices(game, state, agency, handler) if why is None else ()
-        if why is None:
-            why = _unusable(handler, params, game, agency)
-        out.append(
-            ActionOption(
-                action=action_id,
-                title=rule.title,
-                handler=handler,
-                cost=rule.cost,
-                tags=tuple(rule.tags),
-                params=params,
-                enabled=why is None,
-                reason=why or "",
-            )
-        )
-    return out
+    return [option(game, state, agency, action_id) for action_id in game.rules.actions]

@@ -44,7 +44,9 @@ def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
     return bonus
 
 
-def region_outcomes(game: Game, s: ExerciseState, rng_salt: str = "resolve") -> dict[str, ev.RegionOutcome]:
+def region_outcomes(
+    game: Game, s: ExerciseState, rng_salt: str = "resolve"
+) -> dict[str, ev.RegionOutcome]:
     """Compute every region's values after this round (pure; draws noise from the exercise stream)."""
     from tabletop.engine.decide import rng_for
 
@@ -61,7 +63,9 @@ def region_outcomes(game: Game, s: ExerciseState, rng_salt: str = "resolve") -> 
         unmet = sum(max(0.0, v - r.delivered.get(k, 0.0)) for k, v in need.items())
         waste = sum(max(0.0, r.delivered.get(k, 0.0) - v) for k, v in need.items())
         active = total_need > 1e-9
-        containment = r.prevention + bonus[rid] + (coverage * f.coverage_containment if active else 0.0)
+        containment = (
+            r.prevention + bonus[rid] + (coverage * f.coverage_containment if active else 0.0)
+        )
         pre[rid] = {
             "need": need,
             "coverage": coverage,
@@ -84,7 +88,9 @@ def region_outcomes(game: Game, s: ExerciseState, rng_salt: str = "resolve") -> 
         unmet_rounds = r.unmet_rounds + 1 if p["active"] and p["coverage"] < 0.8 else 0
         harm_added = f.harm_rate * p["unmet"] * (1.0 + f.harm_persistence * r.unmet_rounds)
         if p["active"]:
-            trust = r.trust + f.trust_recovery * p["coverage"] - f.trust_unmet * (1.0 - p["coverage"])
+            trust = (
+                r.trust + f.trust_recovery * p["coverage"] - f.trust_unmet * (1.0 - p["coverage"])
+            )
         else:
             trust = r.trust
         delivered = {
@@ -108,7 +114,9 @@ def region_outcomes(game: Game, s: ExerciseState, rng_salt: str = "resolve") -> 
     return out
 
 
-def _shared_intel(game: Game, s: ExerciseState, outcomes: dict[str, ev.RegionOutcome]) -> dict[str, dict[str, float]]:
+def _shared_intel(
+    game: Game, s: ExerciseState, outcomes: dict[str, ev.RegionOutcome]
+) -> dict[str, dict[str, float]]:
     """Joint mechanisms share every party's regions with every other party."""
     intel: dict[str, dict[str, float]] = {}
     for p in s.proposals.values():
@@ -150,7 +158,9 @@ def _commitments(game: Game, w: _Work) -> None:
         spec = c.spec
         if c.status != "pending" or spec.due_round > s.round:
             continue
-        target = spec.amount if spec.deliverable in ("deliver", "funds") and spec.amount > 0 else 1.0
+        target = (
+            spec.amount if spec.deliverable in ("deliver", "funds") and spec.amount > 0 else 1.0
+        )
         share = min(1.0, c.progress / target)
         if share >= f.honoured_share:
             status = "honoured"
@@ -195,7 +205,9 @@ def _directives(w: _Work) -> None:
     for did, d in list(s.directives.items()):
         if d.due_round == s.round and d.status in ("pending", "complied"):
             status = "complied" if d.status == "complied" else "ignored"
-            w.emit(ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round))
+            w.emit(
+                ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round)
+            )
 
 
 def _accountability(game: Game, w: _Work) -> None:
@@ -258,6 +270,8 @@ def _transition(game: Game, w: _Work) -> bool:
         w.emit(ev.ExerciseEnded(reason="all stages completed", round=s.round))
         return True
     w.emit(
-        ev.StageChanged(from_stage=s.stage, to_stage=game.stage_ids[idx + 1], reason=reason, round=s.round)  # type: ignore[arg-type]
+        ev.StageChanged(
+            from_stage=s.stage, to_stage=game.stage_ids[idx + 1], reason=reason, round=s.round
+        )  # type: ignore[arg-type]
     )
     return False

@@ -93,9 +93,7 @@ def agency_view(game: Game, state: ExerciseState, agency: str) -> AgencyView:
         inbox=list(state.inbox.get(agency, [])),
         proposals=[p for p in state.proposals.values() if agency in p.parties],
         commitments=[
-            c
-            for c in state.commitments.values()
-            if agency in (c.spec.debtor, c.spec.creditor)
+            c for c in state.commitments.values() if agency in (c.spec.debtor, c.spec.creditor)
         ],
     )
 

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ValidationError
 from tabletop.engine.game import Game
 from tabletop.engine.names import (
     GLOBAL_NAMES,
-    action_names,
     action_targets,
     condition_names,
     effect_targets,
@@ -50,7 +49,9 @@ class _Collector:
     def add(self, loc: Loc, message: str) -> None:
         self.problems.append(self.source.problem(loc, message))
 
-    def ref(self, loc: Loc, value: str | None, known: list[str] | tuple[str, ...], what: str) -> None:
+    def ref(
+        self, loc: Loc, value: str | None, known: list[str] | tuple[str, ...], what: str
+    ) -> None:
         if value is not None and value not in known:
             self.add(loc, f"unknown {what} '{value}'{did_you_mean(value, known)}")
 
@@ -63,7 +64,12 @@ class _Collector:
             at = line.find(text) if text and line else -1
             if at >= 0:
                 problem = Problem(
-                    problem.file, problem.line, at + 1 + exc.offset, problem.key, problem.message, line
+                    problem.file,
+                    problem.line,
+                    at + 1 + exc.offset,
+                    problem.key,
+                    problem.message,
+                    line,
                 )
             self.problems.append(problem)
             return None
@@ -74,7 +80,9 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_rules(path: str | os.PathLike[str]) -> tuple[RulePack, dict[str, Expr], dict[str, tuple[Effect, ...]]]:
+def load_rules(
+    path: str | os.PathLike[str],
+) -> tuple[RulePack, dict[str, Expr], dict[str, tuple[Effect, ...]]]:
     """Load and check a rule pack; return it with its compiled conditions and effects."""
     source = TomlSource.read(path)
     rules: RulePack = _validate(source, source.parse(), RulePack)
@@ -98,11 +106,9 @@ def load_rules(path: str | os.PathLike[str]) -> tuple[RulePack, dict[str, Expr],
                 got = c.expr(("stages", i, field), text, lambda t=text: parse_expr(t, names))
                 if got is not None:
                     conditions[f"{field.split('_')[0]}:{st.id}"] = got
-    authority_known = sorted({a.authority for a in rules.actions.values() if a.authority})
-    del authority_known
     effects: dict[str, tuple[Effect, ...]] = {}
     # Rule-pack effects cannot name scenario regions: only generic names.
-    generic = [n for n in _generic_action_names(rules)]
+    generic = _generic_action_names(rules)
     targets = action_targets(rules)
     for aid, act in rules.actions.items():
         for s_i, s in enumerate(act.stages):
@@ -112,7 +118,9 @@ def load_rules(path: str | os.PathLike[str]) -> tuple[RulePack, dict[str, Expr],
         compiled: list[Effect] = []
         for e_i, text in enumerate(act.effects):
             got = c.expr(
-                ("actions", aid, "effects", e_i), text, lambda t=text: parse_effect(t, targets, generic)
+                ("actions", aid, "effects", e_i),
+                text,
+                lambda t=text: parse_effect(t, targets, generic),
             )
             if got is not None:
                 compiled.append(got)
@@ -231,7 +239,10 @@ def _check_scenario(
     seen: dict[str, int] = {}
     for i, inj in enumerate(sc.injects):
         if inj.id in seen:
-            c.add(("injects", i, "id"), f"duplicate inject id '{inj.id}' (first at injects[{seen[inj.id]}])")
+            c.add(
+                ("injects", i, "id"),
+                f"duplicate inject id '{inj.id}' (first at injects[{seen[inj.id]}])",
+            )
         seen.setdefault(inj.id, i)
         c.ref(("injects", i, "stage"), inj.stage, stages, "stage")
         for t_i, to in enumerate(inj.to):
@@ -243,7 +254,9 @@ def _check_scenario(
                 conditions[f"inject:{inj.id}"] = got
         compiled: list[Effect] = []
         for e_i, text in enumerate(inj.effects):
-            got = c.expr(("injects", i, "effects", e_i), text, lambda t=text: parse_effect(t, targets, names))
+            got = c.expr(
+                ("injects", i, "effects", e_i), text, lambda t=text: parse_effect(t, targets, names)
+            )
             if got is not None:
                 compiled.append(got)
         if compiled:
@@ -278,7 +291,12 @@ def _check_cycles(c: _Collector, sc: Scenario) -> None:
         while cur is not None and cur in sc.agencies and cur not in path:
             path.append(cur)
             cur = sc.agencies[cur].superior
-        if cur is not None and cur in path and cur != path[-1] or (cur in path and len(path) > 1 and cur == start):
+        if (
+            cur is not None
+            and cur in path
+            and cur != path[-1]
+            or (cur in path and len(path) > 1 and cur == start)
+        ):
             cycle = path[path.index(cur) :] if cur in path else path
             key = min(cycle)
             if key not in reported and len(cycle) > 1:

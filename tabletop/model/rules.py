@@ -91,7 +91,9 @@ class PackInfo(Strict):
     version: int = 1
     action_points: int = Field(3, ge=1, le=20)
     max_rounds: int = Field(24, ge=1, le=500)
-    max_waves: int = Field(2, ge=1, le=10, description="Times an exercise may return to an earlier stage.")
+    max_waves: int = Field(
+        2, ge=1, le=10, description="Times an exercise may return to an earlier stage."
+    )
 
 
 class StageRule(Strict):
@@ -155,7 +157,9 @@ class Formula(Strict):
     joint_containment: float = Field(0.05, ge=0.0, le=1.0)
     noise: float = Field(0.02, ge=0.0, le=0.5)
     blind_factor: float = Field(0.5, ge=0.0, le=1.0, description="Share delivered without intel.")
-    border_spread: float = Field(0.5, ge=0.0, le=1.0, description="Incoming spread kept when closed.")
+    border_spread: float = Field(
+        0.5, ge=0.0, le=1.0, description="Incoming spread kept when closed."
+    )
     warning_thresholds: dict[str, float] = Field(
         default_factory=lambda: {"blue": 0.15, "yellow": 0.35, "orange": 0.55, "red": 0.75}
     )

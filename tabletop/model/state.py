@@ -148,3 +148,96 @@ class ExerciseState:
     observations: int = 0
     ended_reason: str = ""
     events: int = 0
+
+
+def clone_state(s: ExerciseState) -> ExerciseState:
+    """A copy of ``s`` that shares nothing mutable with it (much faster than deepcopy).
+
+    Immutable members (pydantic ``CommitmentSpec``, ``InboxItem`` rows, which are
+    never mutated after creation) are shared.
+    """
+    return ExerciseState(
+        order=list(s.order),
+        regions={
+            k: RegionState(
+                r.hazard,
+                r.containment,
+                r.prevention,
+                r.trust,
+                dict(r.need),
+                dict(r.delivered),
+                r.harm,
+                r.unmet,
+                r.coverage,
+                r.waste,
+                r.unmet_rounds,
+                r.warning,
+                r.border_closed,
+            )
+            for k, r in s.regions.items()
+        },
+        agencies={
+            k: AgencyState(
+                a.budget,
+                dict(a.resources),
+                a.reputation,
+                a.points,
+                a.response_level,
+                a.withholding,
+                dict(a.intel),
+                dict(a.intel_round),
+            )
+            for k, a in s.agencies.items()
+        },
+        phase=s.phase,
+        seed=s.seed,
+        stage=s.stage,
+        stage_round=s.stage_round,
+        round=s.round,
+        wave=s.wave,
+        turn=s.turn,
+        active=s.active,
+        paused=s.paused,
+        turn_actions=s.turn_actions,
+        fired=dict(s.fired),
+        inbox={k: list(v) for k, v in s.inbox.items()},
+        proposals={
+            k: Proposal(
+                p.id,
+                p.parent,
+                p.version,
+                p.mechanism,
+                p.proposer,
+                list(p.parties),
+                list(p.commitments),
+                p.title,
+                p.round,
+                dict(p.answers),
+                p.status,
+                p.formalized,
+                p.paper,
+            )
+            for k, p in s.proposals.items()
+        },
+        commitments={
+            k: Commitment(c.id, c.proposal, c.spec, c.status, c.progress)
+            for k, c in s.commitments.items()
+        },
+        directives={
+            k: Directive(
+                d.id, d.issuer, d.target, d.action, d.region, d.due_round, d.counterpart, d.status
+            )
+            for k, d in s.directives.items()
+        },
+        requests={
+            k: Request(
+                q.id, q.requester, q.target, q.region, q.resource, q.amount, q.round, q.fulfilled
+            )
+            for k, q in s.requests.items()
+        },
+        counterparts=list(s.counterparts),
+        deployed={r: {res: dict(per) for res, per in d.items()} for r, d in s.deployed.items()},
+        observations=s.observations,
+        ended_reason=s.ended_reason,
+        events=s.events,
+    )
