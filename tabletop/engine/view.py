@@ -53,7 +53,9 @@ class AgencyView:
 
 def _region(game: Game, state: ExerciseState, rid: str, seer: str | None) -> RegionView:
     r = state.regions[rid]
-    own = seer is not None and rid in game.span[seer]
+    # Figures are seen first-hand only in an agency's own regions; a superior
+    # learns its subordinates' regions through reports, monitoring or sharing.
+    own = seer is not None and rid in game.scenario.agencies[seer].regions
     known = seer is not None and (own or knows(game, state, seer, rid))
     if seer is not None and not own and known:
         hazard: float | None = state.agencies[seer].intel.get(rid, r.hazard)
