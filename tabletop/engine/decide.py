@@ -18,7 +18,7 @@ from tabletop.engine.legal import (
     block_reason,
     knows,
     open_proposals_for,
-    param_choices,
+    option,
     turn_problem,
 )
 from tabletop.engine.names import (
@@ -30,6 +30,7 @@ from tabletop.engine.names import (
     state_env,
 )
 from tabletop.errors import IllegalCommand
+from tabletop.expr import did_you_mean
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
 from tabletop.model.rules import MECHANISMS, WARNING_LEVELS
@@ -192,12 +193,14 @@ def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[e
     handler = game.handler(cmd.action) if cmd.action in game.rules.actions else None
     if handler == "pass":
         return _end_turn(game, state, cm.EndTurn(agency=cmd.agency))
-    why = block_reason(game, state, cmd.agency, cmd.action)
-    if why is not None:
-        raise IllegalCommand(why)
-    assert handler is not None
+    if handler is None:
+        names = list(game.rules.actions)
+        raise IllegalCommand(f"unknown action '{cmd.action}'{did_you_mean(cmd.action, names)}")
     _require(handler not in NEGOTIATION, f"'{cmd.action}' is a negotiation: use a proposal command")
-    spec = {p.name: p for p in param_choices(game, state, cmd.agency, handler)}
+    offered = option(game, state, cmd.agency, cmd.action)
+    if not offered.enabled:
+        raise IllegalCommand(offered.reason)
+    spec = {p.name: p for p in offered.params}
     choices = {n: p.choices for n, p in spec.items()}
     for name in ("region", "target", "resource", "level", "mode", "order", "agreement"):
         if name in spec:
@@ -208,6 +211,12 @@ def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[e
         _require(
             cmd.amount <= most + 1e-9,
             f"the amount {cmd.amount:g} is more than the {most:g} available",
+        )
+    if handler == "deploy" and cmd.resource is not None:
+        stock = state.agencies[cmd.agency].resources.get(cmd.resource, 0.0)
+        _require(
+            cmd.amount <= stock + 1e-9,
+            f"the amount {cmd.amount:g} is more than the {stock:g} {cmd.resource} you hold",
         )
     return [_action_event(game, state, cmd, handler)]
 
@@ -658,8 +667,6 @@ def _adjudicate(game: Game, state: ExerciseState, cmd: cm.Adjudicate) -> list[ev
     _running(state)
     names = adjudicable(game.scenario, game.rules)
     if cmd.target not in names:
-        from tabletop.expr import did_you_mean
-
         raise IllegalCommand(f"cannot adjudicate '{cmd.target}'{did_you_mean(cmd.target, names)}")
     _require(cmd.value == cmd.value and abs(cmd.value) < 1e12, "the value must be a finite number")
     old = get_value(state, cmd.target)
@@ -699,8 +706,6 @@ def _end(game: Game, state: ExerciseState, cmd: cm.EndExercise) -> list[ev.Event
 def _confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev.Event]:
     ids = [o.id for o in game.scenario.objectives]
     if cmd.objective not in ids:
-        from tabletop.expr import did_you_mean
-
         raise IllegalCommand(
             f"unknown objective '{cmd.objective}'{did_you_mean(cmd.objective, ids)}"
         )
