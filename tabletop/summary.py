@@ -57,7 +57,9 @@ def summary_renderable(ex: Exercise) -> Group:
     head.append(f"Status: {status}; rounds played: {d['round']}; events: {d['events']}\n")
     head.append(
         f"Total harm {d['harm']}, waste {d['waste']}, mean trust {d['mean_trust']}; "
-        f"agreements {d['agreements']}, commitments {d['commitments'] or 'none'}\n"
+        f"agreements {d['agreements']}, commitments "
+        + (", ".join(f"{k} {v}" for k, v in sorted(d["commitments"].items())) or "none")  # type: ignore[union-attr]
+        + "\n"
     )
     if d["flags"]:
         head.append(

@@ -22,12 +22,12 @@ from tabletop.engine.legal import (
     turn_problem,
 )
 from tabletop.engine.names import (
+    StateEnv,
     adjudicable,
     agency_values,
     clamp_for,
     get_value,
     region_values,
-    state_env,
 )
 from tabletop.errors import IllegalCommand
 from tabletop.expr import did_you_mean
@@ -111,7 +111,7 @@ def _start_turn(game: Game, w: _Work, agency: str) -> None:
 
 def _fire_due_injects(game: Game, w: _Work) -> None:
     s = w.state
-    env: dict[str, float | str] | None = None
+    env: StateEnv | None = None
     for inj in game.scenario.injects:
         if inj.id in s.fired:
             continue
@@ -121,7 +121,7 @@ def _fire_due_injects(game: Game, w: _Work) -> None:
             continue
         if inj.when is not None:
             if env is None:
-                env = state_env(s)
+                env = StateEnv(s)
             if not game.conditions[f"inject:{inj.id}"].truthy(env):
                 continue
         w.emit(_inject_event(game, s, inj.id, manual=False))
@@ -132,7 +132,7 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
     changes: dict[str, float] = {}
     effects = game.inject_effects.get(inject_id, ())
     if effects:
-        env = state_env(s)
+        env = StateEnv(s)
         for eff in effects:
             current = changes.get(eff.target)
             if current is None:
@@ -378,7 +378,7 @@ def _action_env(
     """The values of exactly the names the action's effects read."""
     env: dict[str, float | str] = {}
     local = {"amount": amount, "fit": fit, "accuracy": accuracy, "level_index": amount}
-    whole: dict[str, float | str] | None = None
+    whole: StateEnv | None = None
     for name in names:
         head, _, rest = name.partition(".")
         if name in local:
@@ -393,7 +393,7 @@ def _action_env(
             env[name] = region_values(state.regions[region])[rest] if region else 0.0
         else:
             if whole is None:
-                whole = state_env(state)
+                whole = StateEnv(state)
             env[name] = whole[name]
     return env
 

@@ -7,7 +7,7 @@ name taken from facilitator text: every name maps to an explicit field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from tabletop.model.rules import RulePack
 from tabletop.model.scenario import Scenario
@@ -162,6 +162,77 @@ def state_env(state: ExerciseState) -> dict[str, float | str]:
     for iid in state.fired:
         env[f"fired.{iid}"] = 1.0
     return env
+
+
+class StateEnv(Mapping[str, float | str]):
+    """A lazy, read-only name table over a state: computes only the names read.
+
+    Conditions usually read two or three names; building the whole table every
+    round would dominate headless simulation time.
+    """
+
+    __slots__ = ("_state", "_cache")
+
+    def __init__(self, state: ExerciseState) -> None:
+        self._state = state
+        self._cache: dict[str, float | str] = {}
+
+    def __getitem__(self, name: str) -> float | str:
+        try:
+            return self._cache[name]
+        except KeyError:
+            value = self._compute(name)
+            self._cache[name] = value
+            return value
+
+    def _compute(self, name: str) -> float | str:
+        s = self._state
+        head, _, rest = name.partition(".")
+        if not rest:
+            if name in ("stage", "round", "global_round", "wave"):
+                return {
+                    "stage": s.stage,
+                    "round": float(s.stage_round),
+                    "global_round": float(s.round),
+                    "wave": float(s.wave),
+                }[name]
+            if name in _AGGREGATES:
+                return _AGGREGATES[name](s)
+            raise KeyError(name)
+        if head == "regions":
+            rid, _, field = rest.partition(".")
+            return region_values(s.regions[rid])[field]
+        if head == "agencies":
+            aid, _, field = rest.partition(".")
+            a = s.agencies[aid]
+            if field.startswith("resources."):
+                return a.resources[field[len("resources.") :]]
+            return agency_values(a)[field]
+        if head == "fired":
+            return 1.0 if rest in s.fired else 0.0
+        if head == "agreements":
+            return float(
+                sum(1 for p in s.proposals.values() if p.status == "active" and p.mechanism == rest)
+            )
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(state_env(self._state))
+
+    def __len__(self) -> int:
+        return len(state_env(self._state))
+
+
+_AGGREGATES = {
+    "max_hazard": lambda s: max(r.hazard for r in s.regions.values()),
+    "mean_hazard": lambda s: sum(r.hazard for r in s.regions.values()) / len(s.regions),
+    "total_harm": lambda s: sum(r.harm for r in s.regions.values()),
+    "mean_trust": lambda s: sum(r.trust for r in s.regions.values()) / len(s.regions),
+    "min_trust": lambda s: min(r.trust for r in s.regions.values()),
+    "active_agreements": lambda s: float(
+        sum(1 for p in s.proposals.values() if p.status == "active")
+    ),
+}
 
 
 def clamp_for(name: str, value: float) -> float:

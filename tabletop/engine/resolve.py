@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tabletop.engine.names import state_env
+from tabletop.engine.names import StateEnv
 from tabletop.model import events as ev
 from tabletop.model.state import ExerciseState
 
@@ -245,7 +245,7 @@ def _transition(game: Game, w: _Work) -> bool:
     if s.round >= game.rules.pack.max_rounds:
         w.emit(ev.ExerciseEnded(reason="round limit reached", round=s.round))
         return True
-    env = state_env(s)
+    env = StateEnv(s)
     can_regress = rule.regress_to is not None and s.wave + 1 < game.rules.pack.max_waves
     if can_regress and game.conditions[f"regress:{s.stage}"].truthy(env):
         w.emit(
