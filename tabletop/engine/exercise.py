@@ -30,6 +30,19 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def _find_scenario(recorded: str, journal: Path) -> str:
+    """Where the scenario a journal recorded is now (as recorded when nowhere else)."""
+    from tabletop.loader.game import PROJECT_ROOT
+
+    rec = Path(recorded)
+    if rec.is_absolute() or rec.is_file():
+        return recorded
+    for base in (journal.resolve().parent, journal.resolve().parent.parent, PROJECT_ROOT):
+        if (base / rec).is_file():
+            return str(base / rec)
+    return recorded
+
+
 class Exercise:
     """One exercise being played (or replayed).
 
@@ -92,7 +105,7 @@ class Exercise:
         if not records or not isinstance(records[0].event, ExerciseStarted):
             raise JournalError(f"{path}: the journal has no exercise_started event")
         head = records[0].event
-        game = load_game(head.scenario_path)
+        game = load_game(_find_scenario(head.scenario_path, Path(path)))
         if game.scenario_hash != head.scenario_hash:
             raise JournalError(
                 f"{path}: the scenario file {head.scenario_path} changed since the exercise "
