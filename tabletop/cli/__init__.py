@@ -71,6 +71,27 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: never show a raw traceback
+        log = _write_crash_log(exc)
+        err_console.print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"This is a bug in tabletop; details were written to {log}. Your journal is intact.",
+            style="bold red",
+            markup=False,
+        )
+        return 70
+
+
+def _write_crash_log(exc: BaseException) -> str:
+    """Write the traceback to a temporary file and return its path."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="tabletop-crash-", suffix=".log", delete=False, encoding="utf-8"
+    ) as fh:
+        traceback.print_exception(exc, file=fh)
+        return fh.name
 
 
 if __name__ == "__main__":  # pragma: no cover
