@@ -47,11 +47,11 @@ def print_error(exc: TabletopError) -> None:
     """Print a user error (every located problem for a ScenarioError)."""
     if isinstance(exc, ScenarioError):
         for p in exc.problems:
-            err_console.print(p.format(), markup=False)
+            err_console.print(p.format(), markup=False, soft_wrap=True)
         n = len(exc.problems)
         err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", style="bold red")
     else:
-        err_console.print(f"error: {exc}", style="red", markup=False)
+        err_console.print(f"error: {exc}", style="red", markup=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Strict(BaseModel):
-    """Immutable model that rejects unknown keys (facilitator typos become errors)."""
+    """Immutable, strictly typed model that rejects unknown keys (typos become errors).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict mode refuses silent coercions such as ``"yes"`` for a boolean or
+    ``"1200"`` for a number (an integer is still accepted for a float).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def check_id(value: str) -> str:
+    """Ids are plain identifiers: they appear in dotted names of expressions."""
+    if not _ID.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use letters, digits and '_' (not starting with a digit)"
+        )
+    return value
+
+
+#: An id used in dotted expression names (``regions.<id>.hazard``).
+Id = Annotated[str, AfterValidator(check_id)]

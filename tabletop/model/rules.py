@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from tabletop.model.base import Strict
+from tabletop.model.base import Id, Strict
 
 StageFunction = Literal["trigger", "operation", "adjustment", "evaluation"]
 Level = Literal["central", "provincial", "municipal", "county"]
@@ -92,14 +92,14 @@ class PackInfo(Strict):
     action_points: int = Field(3, ge=1, le=20)
     max_rounds: int = Field(24, ge=1, le=500)
     max_waves: int = Field(
-        2, ge=1, le=10, description="Times an exercise may return to an earlier stage."
+        2, ge=1, le=10, description="Waves of the disaster: 1 + returns to an earlier stage."
     )
 
 
 class StageRule(Strict):
     """One stage of the disaster and its cooperation function."""
 
-    id: str
+    id: Id
     title: str
     function: StageFunction
     rounds: int = Field(ge=1, le=50, description="Default number of rounds.")
@@ -145,7 +145,6 @@ class Formula(Strict):
 
     mitigation: float = Field(0.6, ge=0.0, le=1.0)
     coverage_containment: float = Field(0.6, ge=0.0, le=1.0)
-    containment_decay: float = Field(0.2, ge=0.0, le=1.0)
     need_scale: float = Field(1.0, gt=0.0, le=1e6)
     harm_rate: float = Field(1.0, ge=0.0, le=100.0)
     harm_persistence: float = Field(0.25, ge=0.0, le=10.0)
@@ -200,9 +199,9 @@ class RulePack(Strict):
     """A whole rule pack file."""
 
     pack: PackInfo
-    resources: dict[str, ResourceRule]
+    resources: dict[Id, ResourceRule]
     stages: list[StageRule] = Field(min_length=1)
-    actions: dict[str, ActionRule]
+    actions: dict[Id, ActionRule]
     formula: Formula = Formula()
     scoring: Scoring = Scoring()
     rating: Rating = Rating()

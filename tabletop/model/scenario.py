@@ -7,11 +7,11 @@ checked by :mod:`tabletop.loader`, which knows the rule pack.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from tabletop.model.base import Strict
+from tabletop.model.base import Id, Strict
 from tabletop.model.rules import Level
 
 InjectType = Literal["information", "event", "directive", "media", "resource", "request"]
@@ -20,7 +20,7 @@ InjectType = Literal["information", "event", "directive", "media", "resource", "
 class Link(Strict):
     """Risk spreads from the owning region to ``to`` with coefficient ``k``."""
 
-    to: str
+    to: Id
     k: float = Field(ge=0.0, le=1.0)
 
 
@@ -47,17 +47,10 @@ class Agency(Strict):
     superior: str | None = None
     regions: list[str] = Field(default_factory=list)
     budget: float = Field(0.0, ge=0.0, le=1e9)
-    resources: dict[str, float] = Field(default_factory=dict)
+    resources: dict[str, Annotated[float, Field(ge=0.0, le=1e9)]] = Field(default_factory=dict)
     authority: list[str] = Field(default_factory=list)
     local_interest: float = Field(0.5, ge=0.0, le=1.0)
     briefing: str = ""
-
-    @model_validator(mode="after")
-    def _non_negative(self) -> Agency:
-        for name, amount in self.resources.items():
-            if amount < 0:
-                raise ValueError(f"resource '{name}' must not be negative")
-        return self
 
 
 class Expectation(Strict):
@@ -73,7 +66,7 @@ class Expectation(Strict):
 class Inject(Strict):
     """One MSEL row."""
 
-    id: str
+    id: Id
     stage: str | None = None
     round: int | None = Field(None, ge=1, le=500, description="Round within the stage.")
     when: str | None = Field(None, description="Condition checked at each round start.")
@@ -104,7 +97,7 @@ class Inject(Strict):
 class CriticalTask(Strict):
     """A critical task of an objective: an action by a deadline."""
 
-    id: str
+    id: Id
     text: str
     action: str
     agency: str | None = Field(None, description="Who must do it; any agency when absent.")
@@ -116,7 +109,7 @@ class CriticalTask(Strict):
 class Objective(Strict):
     """An exercise objective tied to a core capability."""
 
-    id: str
+    id: Id
     capability: str
     title: str
     tasks: list[CriticalTask] = Field(min_length=1)
@@ -130,17 +123,25 @@ class ScenarioInfo(Strict):
     briefing: str
     rules: str = Field(description="Rule pack id (file rules/<id>.toml) or a path.")
     seed: int = Field(1, ge=0, le=2**63 - 1)
-    stage_rounds: dict[str, int] = Field(default_factory=dict, description="Overrides.")
+    stage_rounds: dict[str, Annotated[int, Field(ge=1, le=50)]] = Field(
+        default_factory=dict, description="Overrides of the rule pack's stage rounds."
+    )
 
 
 class Scenario(Strict):
     """A whole scenario file."""
 
     scenario: ScenarioInfo
-    regions: dict[str, Region] = Field(min_length=1)
-    agencies: dict[str, Agency] = Field(min_length=1)
+    regions: dict[Id, Region] = Field(min_length=1)
+    agencies: dict[Id, Agency] = Field(min_length=1)
     injects: list[Inject] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reserved(self) -> Scenario:
+        if "all" in self.agencies:
+            raise ValueError("'all' is reserved (injects to \"all\" reach every agency): rename the agency")
+        return self
 
     def subordinates(self, agency_id: str) -> list[str]:
         """Return every agency below ``agency_id`` in the hierarchy (breadth first)."""

@@ -1,0 +1,169 @@
+"""``tabletop simulate SCENARIO``: play many seeded exercises with bots, summarise balance."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from tabletop.bots import POLICIES
+from tabletop.errors import TabletopError
+from tabletop.simulate import Stat, Summary
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the subcommand."""
+    p = sub.add_parser(
+        "simulate",
+        help="play many seeded exercises headless with bots and summarise the outcomes",
+        description=(
+            "Play N exercises of a scenario headless and in memory (run i uses seed S+i), each "
+            "also played with nobody acting, and print a summary: harm, waste, trust, stage "
+            "durations, resurgences, per-agency figures and how often playing changed the outcome."
+        ),
+    )
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
+        "--runs", type=int, default=100, metavar="N", help="number of exercises (default 100)"
+    )
+    p.add_argument(
+        "--bots",
+        default="cooperative",
+        metavar="POLICY",
+        help=f"bot policy: {', '.join(POLICIES)}, or mixed:AGENCY=POLICY,... (default cooperative)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=1, metavar="K", help="worker processes (default 1)"
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="seed of the first run, S+i for run i (default: the scenario's seed)",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument(
+        "--no-results",
+        action="store_true",
+        help="with --json: leave out the per-run results",
+    )
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the batch, show progress on stderr, print the summary on stdout."""
+    from tabletop.cli import console, err_console
+    from tabletop.loader.game import load_game
+    from tabletop.simulate import check_policy, simulate
+
+    if args.runs < 1:
+        raise TabletopError(f"--runs must be at least 1 (got {args.runs})")
+    if args.workers < 1:
+        raise TabletopError(f"--workers must be at least 1 (got {args.workers})")
+    game = load_game(args.scenario)
+    check_policy(args.bots, game)
+    show = not args.no_progress and err_console.is_terminal
+    if show:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn("[bold]simulate[/] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        )
+        task = bar.add_task(f"{game.scenario.scenario.id} ({args.bots})", total=args.runs)
+        with bar:
+            summary = simulate(
+                args.scenario,
+                runs=args.runs,
+                policy=args.bots,
+                seed=args.seed,
+                workers=args.workers,
+                progress=lambda n: bar.update(task, completed=n),
+                game=game,
+            )
+    else:
+        summary = simulate(
+            args.scenario,
+            runs=args.runs,
+            policy=args.bots,
+            seed=args.seed,
+            workers=args.workers,
+            game=game,
+        )
+    if args.json:
+        data = summary.to_dict(with_results=not args.no_results)
+        console.file.write(json.dumps(data, indent=2) + "\n")
+        console.file.flush()
+    else:
+        console.print(summary_renderable(summary))
+    return 0
+
+
+def _row(name: str, s: Stat, digits: int = 1) -> list[str]:
+    return [name, f"{s.mean:.{digits}f}", f"{s.min:.{digits}f}", f"{s.max:.{digits}f}"]
+
+
+def _stat_table(title: str, first: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(first)
+    for col in ("mean", "min", "max"):
+        table.add_column(col, justify="right")
+    return table
+
+
+def summary_renderable(s: Summary) -> RenderableType:
+    """The summary as rich tables: outcome, stages, agencies, and the balance verdict."""
+    head = Text()
+    head.append(f"{s.title}\n", style="bold")
+    head.append(
+        f"{s.runs} run{'s' if s.runs != 1 else ''} with '{s.policy}' bots, seeds {s.seed}.."
+        f"{s.seed + s.runs - 1}, {s.workers} worker{'s' if s.workers != 1 else ''}, "
+        f"{s.seconds:.1f} s ({s.runs_per_second:.0f} runs/s incl. the nobody-acting runs)\n"
+    )
+    outcome = _stat_table("Outcome", "figure")
+    outcome.add_row(*_row("total harm", s.harm))
+    outcome.add_row(*_row("total harm, nobody acting", s.baseline))
+    outcome.add_row(*_row("harm avoided", s.avoided))
+    outcome.add_row(*_row("waste", s.waste))
+    outcome.add_row(*_row("mean trust", s.trust))
+    outcome.add_row(*_row("rounds", s.rounds))
+    stages = _stat_table("Rounds per stage (all waves)", "stage")
+    for name, stat in s.stages.items():
+        stages.add_row(*_row(name, stat))
+    label = "overall score" if s.figure == "score" else f"{s.figure} at the end"
+    agencies = _stat_table(f"Agencies: {label}", "agency")
+    for name, stat in s.agencies.items():
+        agencies.add_row(*_row(name, stat))
+    tail = Text()
+    tail.append(
+        f"Resurgence in {s.resurgence_runs} of {s.runs} runs ({s.share(s.resurgence_runs):.0%}).\n"
+    )
+    tail.append(
+        f"Cooperation changes the outcome in {s.changed_runs} of {s.runs} runs "
+        f"({s.share(s.changed_runs):.0%}): less harm than nobody acting in {s.less_harm}, "
+        f"more in {s.more_harm}; mean harm avoided {s.avoided.mean:.1f} of "
+        f"{s.baseline.mean:.1f}"
+        + (f" ({s.avoided.mean / s.baseline.mean:.0%})" if s.baseline.mean > 0 else "")
+        + ".\n"
+    )
+    ended = ", ".join(f"{k} x{v}" for k, v in sorted(s.ended.items()))
+    tail.append(f"Ended: {ended}.\n")
+    for note in s.notes():
+        tail.append(f"Note: {note}\n", style="yellow")
+    return Group(head, outcome, stages, agencies, tail)

@@ -1,0 +1,569 @@
+"""Batch simulation: play many seeded exercises headless and summarise them.
+
+A facilitator uses this to see whether a scenario is balanced before running
+it with people: how much harm cooperative (or selfish, random, mixed) bots
+leave, how often the continuation stage relapses into a resurgence, how long
+each stage lasts, how the agencies fare, and how often playing at all changes
+the outcome compared with the same seed played with nobody acting.
+
+Everything here is headless (no Textual) and in memory (no journal). Run ``i``
+of a batch uses seed ``seed + i``, so a batch is reproducible and its results
+do not depend on the number of worker processes. With ``workers > 1`` the runs
+are split into chunks for a :class:`concurrent.futures.ProcessPoolExecutor`;
+each worker process loads the scenario from its path once (a
+:class:`~tabletop.engine.game.Game` is never pickled).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tabletop.bots import parse_policies, play_to_end
+from tabletop.engine.exercise import Exercise
+from tabletop.engine.game import Game
+from tabletop.errors import TabletopError
+from tabletop.model import commands as cm
+
+__all__ = [
+    "MAX_RUNS",
+    "MAX_WORKERS",
+    "RunResult",
+    "Stat",
+    "Summary",
+    "baseline_harm",
+    "check_policy",
+    "play_run",
+    "simulate",
+    "summarize",
+]
+
+MAX_RUNS = 1_000_000
+"""Largest accepted number of runs in one batch."""
+MAX_WORKERS = 256
+"""Largest accepted number of worker processes."""
+CHANGE_SHARE = 0.05
+"""A run "changes the outcome" when its harm differs from the nobody-acting
+harm of the same seed by more than this share of the latter (or 0.5 when that
+is larger)."""
+CHANGE_FLOOR = 0.5
+
+Progress = Callable[[int], None]
+"""Called with the number of runs finished so far."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """Figures of one simulated exercise.
+
+    Attributes:
+        index: Position in the batch (0-based).
+        seed: The exercise seed (batch seed + index).
+        harm: Total harm over all regions at the end.
+        waste: Total waste over all regions at the end.
+        mean_trust: Mean public trust over all regions at the end.
+        rounds: Rounds played.
+        events: Events in the (in-memory) journal.
+        ended: Why the exercise ended.
+        stage_rounds: Rounds resolved in each stage (all waves together).
+        stages: The stage path, e.g. ``["gestation", "outbreak", ...]``.
+        resurgences: How many times a stage relapsed (``stage_changed`` with
+            reason ``resurgence``).
+        figure: What ``figures`` holds: ``score`` or ``reputation``.
+        figures: Per-agency figure at the end.
+        baseline_harm: Total harm of the same seed played with nobody acting.
+    """
+
+    index: int
+    seed: int
+    harm: float
+    waste: float
+    mean_trust: float
+    rounds: int
+    events: int
+    ended: str
+    stage_rounds: dict[str, int]
+    stages: list[str]
+    resurgences: int
+    figure: str
+    figures: dict[str, float]
+    baseline_harm: float
+
+    @property
+    def harm_avoided(self) -> float:
+        """Harm the players avoided compared with nobody acting (negative: they caused more)."""
+        return self.baseline_harm - self.harm
+
+    @property
+    def changed(self) -> int:
+        """``-1`` (less harm than nobody acting), ``1`` (more) or ``0`` (no real difference)."""
+        tolerance = max(CHANGE_FLOOR, CHANGE_SHARE * self.baseline_harm)
+        if self.harm < self.baseline_harm - tolerance:
+            return -1
+        if self.harm > self.baseline_harm + tolerance:
+            return 1
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """Mean, minimum and maximum of a figure over the runs (and how many runs had it)."""
+
+    mean: float
+    min: float
+    max: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Stat:
+        """Summarise ``values`` (all zeros when empty)."""
+        if not values:
+            return cls(0.0, 0.0, 0.0, 0)
+        return cls(math.fsum(values) / len(values), min(values), max(values), len(values))
+
+    def rounded(self, digits: int = 2) -> dict[str, float]:
+        """A plain dict with rounded values (for JSON)."""
+        return {
+            "mean": round(self.mean, digits),
+            "min": round(self.min, digits),
+            "max": round(self.max, digits),
+            "n": self.n,
+        }
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a batch of runs says about a scenario.
+
+    Attributes:
+        scenario: Scenario id.
+        title: Scenario title.
+        path: Scenario file.
+        policy: The bot policy specification.
+        runs: Number of runs.
+        seed: Seed of the first run.
+        workers: Worker processes used.
+        seconds: Wall-clock time of the batch.
+        figure: Name of the per-agency figure: ``score`` (overall score from
+            :mod:`tabletop.scoring`) or ``reputation`` (at the end).
+        harm: Total harm.
+        waste: Total waste.
+        trust: Mean public trust at the end.
+        rounds: Rounds played.
+        stages: Rounds spent in each stage (stage order of the rule pack).
+        resurgence_runs: Runs with at least one resurgence.
+        ended: Count of end reasons.
+        agencies: Per-agency figure.
+        baseline: Harm of the same seeds played with nobody acting.
+        avoided: Harm avoided compared with nobody acting.
+        less_harm: Runs with clearly less harm than nobody acting.
+        more_harm: Runs with clearly more harm than nobody acting.
+        results: Every run, in batch order.
+    """
+
+    scenario: str
+    title: str
+    path: str
+    policy: str
+    runs: int
+    seed: int
+    workers: int
+    seconds: float
+    figure: str
+    harm: Stat
+    waste: Stat
+    trust: Stat
+    rounds: Stat
+    stages: dict[str, Stat]
+    resurgence_runs: int
+    ended: dict[str, int]
+    agencies: dict[str, Stat]
+    baseline: Stat
+    avoided: Stat
+    less_harm: int
+    more_harm: int
+    results: list[RunResult] = field(repr=False)
+
+    @property
+    def changed_runs(self) -> int:
+        """Runs whose harm clearly differs from nobody acting."""
+        return self.less_harm + self.more_harm
+
+    @property
+    def runs_per_second(self) -> float:
+        """Throughput of the batch (runs and their baselines)."""
+        return self.runs / self.seconds if self.seconds > 0 else 0.0
+
+    def share(self, count: int) -> float:
+        """``count`` as a share of the runs (0..1)."""
+        return count / self.runs if self.runs else 0.0
+
+    def notes(self) -> list[str]:
+        """Plain-language hints on balance for the facilitator."""
+        out: list[str] = []
+        if self.share(self.changed_runs) < 0.5:
+            out.append(
+                "Playing changed the outcome in fewer than half of the runs: the hazards may be "
+                "too weak (nothing to prevent) or too strong (nothing can be prevented)."
+            )
+        if self.share(self.more_harm) > 0.0:
+            out.append(
+                f"In {self.share(self.more_harm):.0%} of the runs the players caused more harm "
+                "than nobody acting."
+            )
+        if self.baseline.mean > 0 and self.avoided.mean < 0.1 * self.baseline.mean:
+            out.append("The players avoided less than 10% of the harm on average.")
+        if 0 < self.resurgence_runs < self.runs:
+            out.append(
+                f"A resurgence happened in {self.share(self.resurgence_runs):.0%} of the runs: "
+                "the stage path depends on the seed."
+            )
+        if self.harm.mean > 0 and self.harm.max > 2 * self.harm.min + 1:
+            out.append("Harm varies a lot between seeds (max more than twice min).")
+        return out
+
+    def to_dict(self, *, with_results: bool = True) -> dict[str, Any]:
+        """A JSON-ready dict of the summary (and of every run when asked)."""
+        out: dict[str, Any] = {
+            "scenario": self.scenario,
+            "title": self.title,
+            "path": self.path,
+            "policy": self.policy,
+            "runs": self.runs,
+            "seed": self.seed,
+            "workers": self.workers,
+            "seconds": round(self.seconds, 3),
+            "runs_per_second": round(self.runs_per_second, 1),
+            "harm": self.harm.rounded(),
+            "waste": self.waste.rounded(),
+            "mean_trust": self.trust.rounded(),
+            "rounds": self.rounds.rounded(),
+            "stages": {k: v.rounded() for k, v in self.stages.items()},
+            "resurgence": {
+                "runs": self.resurgence_runs,
+                "share": round(self.share(self.resurgence_runs), 4),
+            },
+            "ended": dict(self.ended),
+            "agency_figure": self.figure,
+            "agencies": {k: v.rounded() for k, v in self.agencies.items()},
+            "nobody_acting": {
+                "harm": self.baseline.rounded(),
+                "harm_avoided": self.avoided.rounded(),
+                "changed_runs": self.changed_runs,
+                "changed_share": round(self.share(self.changed_runs), 4),
+                "less_harm_runs": self.less_harm,
+                "more_harm_runs": self.more_harm,
+            },
+            "notes": self.notes(),
+        }
+        if with_results:
+            out["results"] = [_result_dict(r) for r in self.results]
+        return out
+
+
+def _result_dict(r: RunResult) -> dict[str, Any]:
+    d = asdict(r)
+    for k in ("harm", "waste", "mean_trust", "baseline_harm"):
+        d[k] = round(d[k], 4)
+    d["figures"] = {a: round(v, 2) for a, v in r.figures.items()}
+    return d
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def check_policy(spec: str, game: Game) -> None:
+    """Check a bot policy specification against a game.
+
+    Raises:
+        TabletopError: unknown policy or agency.
+    """
+    try:
+        parse_policies(spec, game.order)
+    except ValueError as exc:
+        raise TabletopError(str(exc)) from None
+
+
+def baseline_harm(game: Game, seed: int) -> float:
+    """Total harm of ``seed`` played with nobody acting (every agency ends its turn).
+
+    Uses the (cached) counterfactual of :mod:`tabletop.scoring` when it is
+    available, so scoring the run afterwards does not play it again.
+    """
+    run = _counterfactual()
+    if run is not None:
+        cf = run(game, seed)
+        return math.fsum(o.harm for o in cf.outcome(cf.last_round).values())
+    ex = Exercise.new(game, None, seed=seed)
+    while ex.state.phase == "running" and ex.state.active is not None:
+        ex.submit(cm.EndTurn(agency=ex.state.active))
+    return math.fsum(r.harm for r in ex.state.regions.values())
+
+
+def _counterfactual() -> Callable[[Game, int], Any] | None:
+    """``tabletop.scoring.counterfactual.counterfactual`` when that module exists."""
+    try:
+        from tabletop.scoring.counterfactual import counterfactual
+    except ImportError:
+        return None
+    return counterfactual
+
+
+def _figures(ex: Exercise) -> tuple[str, dict[str, float]]:
+    """The per-agency figure: the overall score (0-100) when :mod:`tabletop.scoring` exists.
+
+    Falls back to the reputation at the end when scoring is not available or
+    fails (the run's ``figure`` says which one it is).
+    """
+    try:
+        from tabletop.scoring import score_exercise
+    except ImportError:
+        score_exercise = None
+    if score_exercise is not None:
+        try:
+            scores = score_exercise(ex.game, ex.records)
+            return "score", {
+                a: float(s.total.overall.value)
+                for a, s in scores.agencies.items()
+                if s.total.overall.value is not None
+            }
+        except Exception:  # noqa: BLE001 - a scoring problem must not stop a batch
+            pass
+    return "reputation", {a: s.reputation for a, s in ex.state.agencies.items()}
+
+
+def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
+    """Play one exercise with ``policy`` bots, and the same seed with nobody acting.
+
+    Args:
+        game: The loaded scenario.
+        policy: ``cooperative``, ``selfish``, ``random`` or ``mixed:AGENCY=POLICY,...``.
+        seed: The exercise seed.
+        index: Position in the batch (recorded in the result).
+
+    Raises:
+        TabletopError: unknown policy or agency.
+    """
+    try:
+        policies = parse_policies(policy, game.order)
+    except ValueError as exc:
+        raise TabletopError(str(exc)) from None
+    ex = Exercise.new(game, None, seed=seed)
+    play_to_end(ex, policies)
+    stage_rounds = dict.fromkeys(game.stage_ids, 0)
+    stages: list[str] = []
+    resurgences = 0
+    for rec in ex.records:
+        e = rec.event
+        if e.kind == "round_resolved":
+            stage_rounds[e.stage] = stage_rounds.get(e.stage, 0) + 1
+        elif e.kind == "stage_changed":
+            stages.append(e.to_stage)
+            if e.reason == "resurgence":
+                resurgences += 1
+    regions = ex.state.regions.values()
+    base = baseline_harm(game, seed)
+    figure, figures = _figures(ex)
+    return RunResult(
+        index=index,
+        seed=seed,
+        harm=math.fsum(r.harm for r in regions),
+        waste=math.fsum(r.waste for r in regions),
+        mean_trust=math.fsum(r.trust for r in regions) / len(ex.state.regions),
+        rounds=ex.state.round,
+        events=len(ex.records),
+        ended=ex.state.ended_reason or ex.state.phase,
+        stage_rounds=stage_rounds,
+        stages=stages,
+        resurgences=resurgences,
+        figure=figure,
+        figures=figures,
+        baseline_harm=base,
+    )
+
+
+# --------------------------------------------------------------------------- batches
+
+#: Games loaded in this worker process, by resolved path (a worker serves one batch).
+_GAMES: dict[str, Game] = {}
+
+
+def _game(path: str) -> Game:
+    """The game at ``path``, loaded once per worker process."""
+    from tabletop.loader.game import load_game
+
+    key = str(Path(path).resolve())
+    game = _GAMES.get(key)
+    if game is None:
+        game = _GAMES[key] = load_game(path)
+    return game
+
+
+def _run_chunk(
+    path: str, scenario_hash: str, policy: str, jobs: list[tuple[int, int]]
+) -> list[RunResult]:
+    """Worker entry point: load the game from ``path`` (once per process) and play ``jobs``.
+
+    Raises:
+        ScenarioError: the scenario stopped loading since the batch started.
+        TabletopError: the scenario file changed since the batch started.
+    """
+    game = _game(path)
+    if game.scenario_hash != scenario_hash:
+        raise TabletopError(f"{path}: the scenario file changed during the batch; run it again")
+    return [play_run(game, policy, seed, index) for index, seed in jobs]
+
+
+def _chunks(jobs: list[tuple[int, int]], workers: int) -> list[list[tuple[int, int]]]:
+    """Split the jobs into about four chunks per worker (at most 50 runs each)."""
+    size = max(1, min(50, math.ceil(len(jobs) / (workers * 4))))
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+def simulate(
+    path: str | os.PathLike[str],
+    *,
+    runs: int,
+    policy: str = "cooperative",
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    game: Game | None = None,
+) -> Summary:
+    """Play ``runs`` seeded exercises of the scenario at ``path`` and summarise them.
+
+    Args:
+        path: Scenario file (reloaded by each worker process).
+        runs: Number of exercises (run ``i`` uses seed ``seed + i``).
+        policy: Bot policy for every agency, or ``mixed:AGENCY=POLICY,...``.
+        seed: Seed of the first run; the scenario's seed when None.
+        workers: Worker processes; 1 plays in this process.
+        progress: Called with the number of finished runs after each chunk.
+        game: The already loaded game (saves loading it again in this process).
+
+    Raises:
+        ScenarioError: the scenario has problems.
+        TabletopError: bad runs, workers or policy.
+    """
+    if not 1 <= runs <= MAX_RUNS:
+        raise TabletopError(f"--runs must be between 1 and {MAX_RUNS} (got {runs})")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise TabletopError(f"--workers must be between 1 and {MAX_WORKERS} (got {workers})")
+    path = os.fspath(path)
+    if game is None:
+        from tabletop.loader.game import load_game
+
+        game = load_game(path)
+    check_policy(policy, game)
+    first = game.scenario.scenario.seed if seed is None else seed
+    if not 0 <= first <= 2**63 - 1 - runs:
+        raise TabletopError(f"--seed must be between 0 and 2**63 - 1 - runs (got {first})")
+    jobs = [(i, first + i) for i in range(runs)]
+    started = time.perf_counter()
+    results: list[RunResult] = []
+    workers = min(workers, runs)
+    if workers == 1:
+        for index, s in jobs:
+            results.append(play_run(game, policy, s, index))
+            if progress is not None:
+                progress(len(results))
+    else:
+        results = _parallel(path, game.scenario_hash, policy, jobs, workers, progress)
+    results.sort(key=lambda r: r.index)
+    return summarize(
+        game,
+        path,
+        policy,
+        results,
+        seed=first,
+        workers=workers,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _parallel(
+    path: str,
+    scenario_hash: str,
+    policy: str,
+    jobs: list[tuple[int, int]],
+    workers: int,
+    progress: Progress | None,
+) -> list[RunResult]:
+    """Play the jobs in a pool of ``workers`` spawned processes."""
+    results: list[RunResult] = []
+    # "spawn": workers start clean (no inherited threads or locks) on every platform.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    finished = False
+    try:
+        pending: set[Future[list[RunResult]]] = {
+            pool.submit(_run_chunk, path, scenario_hash, policy, chunk)
+            for chunk in _chunks(jobs, workers)
+        }
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    results.extend(fut.result())
+                except BrokenProcessPool as exc:
+                    raise TabletopError(f"a simulation worker process died ({exc})") from None
+            if progress is not None:
+                progress(len(results))
+        finished = True
+    finally:
+        # On an error or Ctrl-C, do not wait for the queued chunks.
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+    return results
+
+
+def summarize(
+    game: Game,
+    path: str,
+    policy: str,
+    results: list[RunResult],
+    *,
+    seed: int,
+    workers: int = 1,
+    seconds: float = 0.0,
+) -> Summary:
+    """Summarise run results (in batch order) into a :class:`Summary`."""
+    kinds = {r.figure for r in results} or {"reputation"}
+    figure = kinds.pop() if len(kinds) == 1 else "mixed"
+    agencies = {a: Stat.of([r.figures[a] for r in results if a in r.figures]) for a in game.order}
+    stages = {s: Stat.of([r.stage_rounds.get(s, 0) for r in results]) for s in game.stage_ids}
+    return Summary(
+        scenario=game.scenario.scenario.id,
+        title=game.scenario.scenario.title,
+        path=path,
+        policy=policy,
+        runs=len(results),
+        seed=seed,
+        workers=workers,
+        seconds=seconds,
+        figure=figure,
+        harm=Stat.of([r.harm for r in results]),
+        waste=Stat.of([r.waste for r in results]),
+        trust=Stat.of([r.mean_trust for r in results]),
+        rounds=Stat.of([r.rounds for r in results]),
+        stages=stages,
+        resurgence_runs=sum(1 for r in results if r.resurgences),
+        ended=dict(Counter(r.ended for r in results)),
+        agencies=agencies,
+        baseline=Stat.of([r.baseline_harm for r in results]),
+        avoided=Stat.of([r.harm_avoided for r in results]),
+        less_harm=sum(1 for r in results if r.changed < 0),
+        more_harm=sum(1 for r in results if r.changed > 0),
+        results=results,
+    )
