@@ -1,0 +1,157 @@
+"""One human sentence per journal event, for the report's timeline."""
+
+from __future__ import annotations
+
+from tabletop.engine.game import Game
+from tabletop.model import events as ev
+
+_MODES = {
+    "hoard": "hoards its resources",
+    "close_border": "closes the border",
+    "withhold_data": "withholds its data",
+}
+#: Timeline category of each event kind shown (others are left out).
+CATEGORY: dict[str, str] = {
+    "action_taken": "decision",
+    "proposal_made": "decision",
+    "proposal_answered": "decision",
+    "agreement_activated": "result",
+    "proposal_closed": "result",
+    "commitment_resolved": "result",
+    "directive_resolved": "result",
+    "inject_fired": "inject",
+    "stage_changed": "stage",
+    "round_resolved": "result",
+    "adjudicated": "facilitator",
+    "observation_recorded": "facilitator",
+    "turn_undone": "facilitator",
+    "exercise_paused": "facilitator",
+    "exercise_resumed": "facilitator",
+    "exercise_ended": "stage",
+    "rating_confirmed": "facilitator",
+}
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def describe_action(game: Game, e: ev.ActionTaken) -> str:
+    """A sentence for one catalogue action."""
+    a, h = e.agency, e.handler
+    region = e.region or "its regions"
+    text: str
+    if h == "monitor":
+        text = f"{a} monitors {region}"
+    elif h == "report_up":
+        text = f"{a} reports the hazard of {region} to {e.target}"
+        if e.accuracy < 1.0:
+            text += f" at {e.accuracy:.0%} of its true level"
+    elif h == "share_information":
+        text = f"{a} shares its information on {region} with {e.target}"
+    elif h == "issue_warning":
+        text = f"{a} issues a {e.level} warning for {region}"
+    elif h == "public_release":
+        text = f"{a} briefs the public on {region}"
+    elif h == "deploy":
+        text = f"{a} deploys {_num(e.amount)} {e.resource} to {region}"
+    elif h == "invest_prevention":
+        text = f"{a} invests {_num(e.amount)} in prevention in {region}"
+    elif h == "request_support":
+        what = f"{_num(e.amount)} {e.resource}" if e.resource else "support"
+        text = f"{a} asks {e.target} for {what} for {region}"
+    elif h == "local_protection":
+        text = f"{a} {_MODES.get(e.mode or '', 'protects itself')}"
+        if e.region:
+            text += f" ({e.region})"
+    elif h == "activate_response":
+        text = f"{a} activates emergency response level {e.level or _num(e.amount)}"
+    elif h == "directive":
+        where = f" in {e.region}" if e.region else ""
+        text = f"{a} orders {e.target} to {e.order}{where}"
+    elif h == "special_funds":
+        text = f"{a} allocates {_num(e.amount)} in special funds to {e.target}"
+    elif h == "transfer_payment":
+        text = f"{a} transfers {_num(e.amount)} to {e.target}"
+    elif h == "compensate":
+        text = f"{a} pays {_num(e.amount)} in compensation to {e.target}"
+    elif h == "assign_counterpart":
+        text = f"{a} assigns {e.target} to support {region} (counterpart)"
+    elif h == "formalize":
+        text = f"{a} formalizes agreement {e.agreement}"
+    elif h == "set_rule":
+        text = f"{a} sets a rule" + (f" for {e.region}" if e.region else "")
+    elif h == "joint_review":
+        text = f"{a} holds a joint review with {e.target}"
+    else:
+        title = game.action(e.action).title if e.action in game.rules.actions else e.action
+        text = f"{a}: {title}"
+        if e.target:
+            text += f" ({e.target})"
+    if e.directed_by:
+        text += f", on directive {e.directed_by}"
+    return text + "."
+
+
+def describe(game: Game, e: ev.Event) -> str:
+    """A sentence for any event shown in the timeline."""
+    k = e.kind
+    if k == "action_taken":
+        return describe_action(game, e)
+    if k == "proposal_made":
+        counter = f" (counter to {e.parent})" if e.parent else ""
+        what = "; ".join(c.describe() for c in e.commitments) or "no concrete commitment"
+        mech = e.mechanism.replace("_", " ")
+        others = ", ".join(p for p in e.parties if p != e.agency)
+        return f"{e.agency} proposes {e.proposal}{counter}, a {mech} with {others}: {what}."
+    if k == "proposal_answered":
+        return f"{e.agency} {'accepts' if e.accepted else 'rejects'} proposal {e.proposal}."
+    if k == "agreement_activated":
+        paper = " It has no concrete deliverable (paper cooperation)." if e.paper else ""
+        n = len(e.commitment_ids)
+        return (
+            f"Agreement {e.proposal} is active with {n} commitment{'s' if n != 1 else ''}.{paper}"
+        )
+    if k == "proposal_closed":
+        return f"Proposal {e.proposal} is {e.status}."
+    if k == "commitment_resolved":
+        formal = " (formalized: counts double)" if e.formalized else ""
+        return (
+            f"Commitment {e.commitment} of {e.debtor} to {e.creditor}: {e.status}, "
+            f"{e.share:.0%} delivered{formal}."
+        )
+    if k == "directive_resolved":
+        return f"Directive {e.directive} to {e.target}: {e.status}."
+    if k == "inject_fired":
+        to = "everyone" if "all" in e.to else ", ".join(e.to)
+        manual = " (released by the facilitator)" if e.manual else ""
+        return f"Inject '{e.title}' to {to}{manual}: {e.text}"
+    if k == "stage_changed":
+        if e.from_stage is None:
+            return f"The exercise starts in the {e.to_stage} stage."
+        note = f": {e.note}" if e.note else ""
+        return f"Stage {e.from_stage} -> {e.to_stage} ({e.reason}){note}."
+    if k == "round_resolved":
+        harm = sum(o.harm_added for o in e.regions.values())
+        worst = max(e.regions.items(), key=lambda kv: kv[1].hazard, default=None)
+        text = f"Round {e.round} resolved: harm +{harm:.1f}"
+        if worst is not None:
+            text += f"; highest hazard {worst[0]} {worst[1].hazard:.2f}"
+        return text + "."
+    if k == "adjudicated":
+        return f"Facilitator sets {e.target} from {_num(e.old)} to {_num(e.new)}: {e.reason}."
+    if k == "observation_recorded":
+        about = f" about {e.agency}" if e.agency else ""
+        return f"Observation by {e.author}{about}: {e.text}"
+    if k == "turn_undone":
+        return f"Facilitator undoes {e.agency}'s decisions of this turn."
+    if k == "exercise_paused":
+        return "Facilitator pauses the exercise."
+    if k == "exercise_resumed":
+        return "Facilitator resumes the exercise."
+    if k == "exercise_ended":
+        return f"The exercise ends: {e.reason}."
+    if k == "rating_confirmed":
+        note = f": {e.note}" if e.note else ""
+        return f"Evaluator rates objective {e.objective} {e.rating}{note}."
+    return k.replace("_", " ")

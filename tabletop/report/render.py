@@ -1,0 +1,145 @@
+"""Render a :class:`~tabletop.report.model.Report` as Markdown, HTML or JSON.
+
+HTML is one self-contained file: inline CSS and inline SVG charts, no script
+and no external URL, so it opens offline and can be mailed as is. Templates
+live in ``tabletop/report/templates/*.j2``; HTML templates are autoescaped.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from tabletop.errors import TabletopError
+from tabletop.report import charts
+from tabletop.report.model import Report
+from tabletop.scoring.rating import RATING_TITLES
+
+FORMATS: tuple[str, ...] = ("md", "html", "json")
+#: Digits kept for floats in the JSON report.
+JSON_DIGITS = 4
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is None or not name.endswith(".md.j2")
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _evidence(seqs: list[int] | tuple[int, ...], n: int = 8) -> str:
+    if not seqs:
+        return ""
+    shown = ", ".join(str(s) for s in seqs[:n])
+    more = len(seqs) - n
+    return f"#{shown}" + (f" (+{more} more)" if more > 0 else "")
+
+
+def _cell(text: Any) -> str:
+    """Markdown table cell: no pipe, no line break."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment of the report templates (autoescape on except for Markdown)."""
+    env = Environment(
+        loader=PackageLoader("tabletop.report", "templates"),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        score=_score,
+        pct=_pct,
+        num=_num,
+        evidence=_evidence,
+        cell=_cell,
+        colour=charts.score_colour,
+    )
+    env.globals.update(rating_titles=RATING_TITLES)
+    return env
+
+
+def _round(obj: Any, digits: int = JSON_DIGITS) -> Any:
+    if isinstance(obj, float):
+        return round(obj, digits) + 0.0
+    if isinstance(obj, dict):
+        return {k: _round(v, digits) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_round(v, digits) for v in obj]
+    return obj
+
+
+def to_json(report: Report) -> str:
+    """Stable JSON: sorted keys, floats rounded to :data:`JSON_DIGITS`, trailing newline."""
+    data = _round(report.model_dump(mode="json"))
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _context(report: Report) -> dict[str, Any]:
+    agencies = {a.id: a for a in report.agencies}
+    return {
+        "r": report,
+        "o": report.overview,
+        "agency_ids": [a.id for a in report.agencies],
+        "agencies": agencies,
+        "dim_titles": {d.id: d.title for d in report.dimensions},
+    }
+
+
+def to_markdown(report: Report) -> str:
+    """The report as GitHub-flavoured Markdown."""
+    return environment().get_template("report.md.j2").render(**_context(report))
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained HTML page with inline SVG charts."""
+    ctx = _context(report)
+    ctx["charts"] = {
+        "scores": charts.scores_by_stage(report),
+        "hazard": charts.hazard_chart(report),
+        "harm": charts.harm_chart(report),
+        "network": {
+            stage: charts.network_chart(
+                layers["all"], report.agencies, f"Cooperation network, {stage}"
+            )
+            for stage, layers in report.network.stages.items()
+        },
+        "network_exercise": charts.network_chart(
+            report.network.exercise["all"],
+            report.agencies,
+            "Cooperation network, whole exercise",
+            width=620,
+        ),
+    }
+    return environment().get_template("report.html.j2").render(**ctx)
+
+
+def render(report: Report, fmt: str = "md") -> str:
+    """Render ``report`` as ``md``, ``html`` or ``json``.
+
+    Raises:
+        TabletopError: unknown format.
+    """
+    if fmt == "md":
+        return to_markdown(report)
+    if fmt == "html":
+        return to_html(report)
+    if fmt == "json":
+        return to_json(report)
+    raise TabletopError(f"unknown report format '{fmt}' (choose {', '.join(FORMATS)})")
