@@ -181,7 +181,7 @@ def _choice(
     params: dict[str, tuple[str, ...]], name: str, value: str | None, optional: bool = False
 ) -> None:
     if value is None:
-        _require(optional, f"choose a {name}")
+        _require(optional, f"choose {'an' if name[0] in 'aeiou' else 'a'} {name}")
         return
     legal = params.get(name, ())
     if value not in legal:
@@ -251,8 +251,11 @@ def _action_event(
     elif handler == "report_up":
         assert region is not None
         boss = game.superiors[agency][0]
-        truth = state.regions[region].hazard
-        intel[boss] = {region: round(truth * cmd.accuracy, 6)}
+        if region in sc.agencies[agency].regions:
+            known = state.regions[region].hazard
+        else:
+            known = state.agencies[agency].intel.get(region, 0.0)
+        intel[boss] = {region: round(known * cmd.accuracy, 6)}
         if cmd.accuracy < 0.9:
             flags.append("concealment")
         tags = [t for t in tags if t not in ("horizontal", "vertical")] + ["vertical"]
@@ -303,17 +306,25 @@ def _action_event(
         if state.proposals[cmd.agreement].paper:
             flags.append("paper_cooperation")
     directed = _directed_by(state, agency, cmd.action, region)
-    progress = _progress(state, agency, handler, cmd, amount, region)
+    receiver = game.superiors[agency][0] if handler == "report_up" else cmd.target
+    progress = _progress(state, agency, handler, cmd, amount, region, receiver)
     fulfils: dict[str, float] = {}
     if handler == "deploy":
+        # What is sent fulfils open requests to this agency for the region, oldest first
+        # (as for commitments; a blind deployment is already penalised by what arrives).
+        left = amount
         for qid, q in state.requests.items():
+            if left <= 1e-9:
+                break
             if (
                 q.target == agency
                 and q.region == region
                 and q.resource in (None, cmd.resource)
                 and q.fulfilled < q.amount
             ):
-                fulfils[qid] = q.fulfilled + amount
+                take = min(left, q.amount - q.fulfilled)
+                fulfils[qid] = q.fulfilled + take
+                left -= take
     effects = game.action_effects.get(cmd.action, ())
     if effects:
         names = frozenset(n for eff in effects for n in eff.value.names)
@@ -418,7 +429,9 @@ def _progress(
     cmd: cm.TakeAction,
     amount: float,
     region: str | None,
+    receiver: str | None,
 ) -> dict[str, float]:
+    """New progress of the agency's pending commitments that this action serves."""
     out: dict[str, float] = {}
     for cid, c in state.commitments.items():
         s = c.spec
@@ -436,7 +449,7 @@ def _progress(
             if cmd.target == s.creditor:
                 gained = amount
         elif s.deliverable == "information" and handler in ("share_information", "report_up"):
-            if s.region in (None, region):
+            if s.region in (None, region) and receiver == s.creditor:
                 gained = 1.0
         elif s.deliverable == "action" and cmd.action == s.action and s.region in (None, region):
             gained = 1.0
@@ -525,6 +538,7 @@ def _propose(game: Game, state: ExerciseState, cmd: cm.ProposeAgreement) -> list
     flags = [] if any(_concrete(c) for c in cmd.commitments) else ["paper_cooperation"]
     return [
         ev.ProposalMade(
+            directed_by=_directed_by(state, cmd.agency, cmd.action, None),
             proposal=f"P{len(state.proposals) + 1}",
             agency=cmd.agency,
             action=cmd.action,
@@ -544,15 +558,29 @@ def _concrete(c: cm.CommitmentSpec) -> bool:
     return c.deliverable in ("information", "action") or c.amount > 0
 
 
+def _require_answerable(
+    game: Game, state: ExerciseState, agency: str, action: str, proposal: str
+) -> None:
+    """The proposal must be among those the action offers the agency now."""
+    offered = option(game, state, agency, action).param("proposal")
+    if offered is not None and proposal in offered.choices:
+        return
+    p = state.proposals.get(proposal)
+    if p is not None and proposal in open_proposals_for(state, agency):
+        late = min(c.due_round for c in p.commitments)
+        raise IllegalCommand(
+            f"a commitment of {proposal} was due in round {late}, which has passed: "
+            "counter it with a new due round or reject it"
+        )
+    raise IllegalCommand(f"proposal '{proposal}' is not waiting for {agency}'s answer")
+
+
 def _answer(game: Game, state: ExerciseState, cmd: cm.AnswerProposal) -> list[ev.Event]:
     handler = "accept" if cmd.accept else "reject"
     actions = game.actions_with(handler)
     _require(bool(actions), f"the rule pack has no {handler} action")
     cost = _negotiation_action(game, state, cmd.agency, actions[0], handler)
-    _require(
-        cmd.proposal in open_proposals_for(state, cmd.agency),
-        f"proposal '{cmd.proposal}' is not waiting for {cmd.agency}'s answer",
-    )
+    _require_answerable(game, state, cmd.agency, actions[0], cmd.proposal)
     p = state.proposals[cmd.proposal]
     events: list[ev.Event] = [
         ev.ProposalAnswered(
@@ -584,10 +612,7 @@ def _counter(game: Game, state: ExerciseState, cmd: cm.CounterProposal) -> list[
     actions = game.actions_with("counter")
     _require(bool(actions), "the rule pack has no counter action")
     cost = _negotiation_action(game, state, cmd.agency, actions[0], "counter")
-    _require(
-        cmd.proposal in open_proposals_for(state, cmd.agency),
-        f"proposal '{cmd.proposal}' is not waiting for {cmd.agency}'s answer",
-    )
+    _require_answerable(game, state, cmd.agency, actions[0], cmd.proposal)
     old = state.proposals[cmd.proposal]
     parties = list(dict.fromkeys(cmd.parties or old.parties))
     if cmd.agency not in parties:
@@ -638,14 +663,20 @@ def _resume(game: Game, state: ExerciseState, cmd: cm.Resume) -> list[ev.Event]:
 
 def _release(game: Game, state: ExerciseState, cmd: cm.ReleaseInject) -> list[ev.Event]:
     _running(state)
-    _require(cmd.inject in game.injects, f"unknown inject '{cmd.inject}'")
+    _require(
+        cmd.inject in game.injects,
+        f"unknown inject '{cmd.inject}'{did_you_mean(cmd.inject, game.injects)}",
+    )
     _require(cmd.inject not in state.fired, f"inject '{cmd.inject}' has already fired")
     return [_inject_event(game, state, cmd.inject, manual=True)]
 
 
 def _force_stage(game: Game, state: ExerciseState, cmd: cm.ForceStage) -> list[ev.Event]:
     _running(state)
-    _require(cmd.stage in game.stage_ids, f"unknown stage '{cmd.stage}'")
+    _require(
+        cmd.stage in game.stage_ids,
+        f"unknown stage '{cmd.stage}'{did_you_mean(cmd.stage, game.stage_ids)}",
+    )
     _require(cmd.stage != state.stage, f"already in the {cmd.stage} stage")
     w = _Work(state)
     w.emit(
@@ -657,8 +688,7 @@ def _force_stage(game: Game, state: ExerciseState, cmd: cm.ForceStage) -> list[e
             note=cmd.reason,
         )
     )
-    # The round goes on in the new stage; stage-round 1 injects of the new stage fire now.
-    w.emit(ev.RoundStarted(round=state.round, stage=cmd.stage, stage_round=1))
+    # The round goes on in the new stage (its round 1); its round-1 injects fire now.
     _fire_due_injects(game, w)
     return w.events
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from tabletop.engine.game import Game
 from tabletop.engine.names import set_value
+from tabletop.engine.resolve import need_for
 from tabletop.model import events as ev
 from tabletop.model.state import (
     AgencyState,
@@ -34,7 +35,7 @@ def initial_state(game: Game) -> ExerciseState:
             containment=r.prevention,
             prevention=r.prevention,
             trust=r.trust,
-            need=dict.fromkeys(res, 0.0),
+            need=need_for(game, rid, r.hazard),
             delivered=dict.fromkeys(res, 0.0),
         )
         for rid, r in sc.regions.items()
@@ -162,7 +163,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             d.status = event.status
     elif k == "stage_changed":
         state.stage = event.to_stage
-        state.stage_round = 0
+        # A forced change happens mid-round: that round is the new stage's first.
+        state.stage_round = 1 if event.reason == "forced" else 0
         if event.reason == "resurgence":
             state.wave += 1
         for r in state.regions.values():
@@ -235,8 +237,7 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
         state.proposals[e.agreement].formalized = True
     elif h == "share_information" and (ag := state.agencies.get(e.agency)) is not None:
         ag.withholding = False
-    if e.directed_by is not None and (d := state.directives.get(e.directed_by)) is not None:
-        d.status = "complied"
+    _comply(state, e.directed_by)
     for cid, progress in e.progress.items():
         if (c := state.commitments.get(cid)) is not None:
             c.progress = progress
@@ -245,7 +246,13 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
             q.fulfilled = amount
 
 
+def _comply(state: ExerciseState, directive: str | None) -> None:
+    if directive is not None and (d := state.directives.get(directive)) is not None:
+        d.status = "complied"
+
+
 def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
+    _comply(state, e.directed_by)
     state.turn_actions += 1
     _spend(state, e.agency, e.cost)
     p = Proposal(
@@ -282,6 +289,7 @@ def _resolved(state: ExerciseState, e: ev.RoundResolved) -> None:
             continue
         r.hazard = out.hazard
         r.containment = out.containment
+        r.containment_floor = 0.0
         r.need = dict(out.need)
         r.delivered = dict(out.delivered)
         r.unmet = out.unmet

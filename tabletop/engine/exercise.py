@@ -139,8 +139,10 @@ class Exercise:
         """
         if command.decision_id:
             done = [r for r in self.records if r.decision_id == command.decision_id]
-            if not done and self.journal is not None:
-                done = self.journal.decision(command.decision_id)
+            if not done and self.journal is not None and self.journal.decision(command.decision_id):
+                # Another writer stored it: catch up, so the state includes it.
+                self.refresh()
+                done = [r for r in self.records if r.decision_id == command.decision_id]
             if done:
                 return done
             decision_id = command.decision_id

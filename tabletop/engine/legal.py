@@ -144,7 +144,11 @@ def param_choices(game: Game, state: ExerciseState, agency: str, handler: str) -
     if handler == "activate_response":
         return (Param("level", RESPONSE_LEVELS),)
     if handler == "directive":
-        orders = tuple(a for a in game.rules.actions if game.handler(a) not in ("pass",))
+        orders = tuple(
+            a
+            for a in game.rules.actions
+            if game.handler(a) not in ("pass", "accept", "reject", "counter")
+        )
         return (
             Param("target", subs),
             Param("order", orders),
@@ -169,12 +173,22 @@ def param_choices(game: Game, state: ExerciseState, agency: str, handler: str) -
         return (Param("target", others),)
     if handler == "propose":
         return (Param("mechanism", MECHANISMS), Param("parties", others))
-    if handler in ("accept", "reject", "counter"):
+    if handler == "accept":
+        # A proposal whose commitments are already past due can only be countered or rejected.
+        acceptable = tuple(
+            pid
+            for pid in open_proposals_for(state, agency)
+            if all(c.due_round >= state.round for c in state.proposals[pid].commitments)
+        )
+        return (Param("proposal", acceptable),)
+    if handler in ("reject", "counter"):
         return (Param("proposal", tuple(open_proposals_for(state, agency))),)
     return ()
 
 
-def _unusable(handler: str, params: tuple[Param, ...], game: Game, agency: str) -> str | None:
+def _unusable(
+    handler: str, params: tuple[Param, ...], game: Game, agency: str, action_id: str
+) -> str | None:
     """Why no parameter choice can make the verb legal (None when one may)."""
     for p in params:
         if not p.optional and p.maximum is None and not p.choices:
@@ -189,7 +203,17 @@ def _unusable(handler: str, params: tuple[Param, ...], game: Game, agency: str) 
             return "nothing left to give"
     if handler == "report_up" and not game.superiors[agency]:
         return "no superior to report to"
+    if handler == "propose":
+        need = min_parties(game, action_id)
+        if len(game.order) < need:
+            return f"needs at least {need} agencies in the exercise"
     return None
+
+
+def min_parties(game: Game, action_id: str) -> int:
+    """Parties a proposal through ``action_id`` needs (3 for a joint mechanism)."""
+    rule = game.action(action_id)
+    return max(rule.min_parties, 3 if rule.mechanism == "joint_mechanism" else 2)
 
 
 def option(game: Game, state: ExerciseState, agency: str, action_id: str) -> ActionOption:
@@ -199,7 +223,7 @@ def option(game: Game, state: ExerciseState, agency: str, action_id: str) -> Act
     why = block_reason(game, state, agency, action_id)
     params = param_choices(game, state, agency, handler) if why is None else ()
     if why is None:
-        why = _unusable(handler, params, game, agency)
+        why = _unusable(handler, params, game, agency, action_id)
     return ActionOption(
         action=action_id,
         title=rule.title,

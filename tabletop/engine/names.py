@@ -57,23 +57,40 @@ BOUNDS: dict[str, tuple[float, float]] = {
 
 def condition_names(scenario: Scenario, rules: RulePack) -> list[str]:
     """Every name a condition in this scenario may read."""
+    return names_for(
+        list(scenario.regions),
+        list(scenario.agencies),
+        [i.id for i in scenario.injects],
+        list(rules.resources),
+    )
+
+
+def names_for(
+    regions: Iterable[str], agencies: Iterable[str], injects: Iterable[str], resources: list[str]
+) -> list[str]:
+    """Condition names for these region, agency, inject and resource ids."""
     names = list(GLOBAL_NAMES)
-    for rid in scenario.regions:
+    for rid in regions:
         names += [f"regions.{rid}.{f}" for f in REGION_READ]
-    for aid in scenario.agencies:
+    for aid in agencies:
         names += [f"agencies.{aid}.{f}" for f in AGENCY_READ]
-        names += [f"agencies.{aid}.resources.{r}" for r in rules.resources]
-    names += [f"fired.{i.id}" for i in scenario.injects]
+        names += [f"agencies.{aid}.resources.{r}" for r in resources]
+    names += [f"fired.{i}" for i in injects]
     names += [f"agreements.{m}" for m in _mechanisms()]
     return names
 
 
 def effect_targets(scenario: Scenario, rules: RulePack) -> list[str]:
     """Every name an inject effect may write."""
-    out = [f"regions.{rid}.{f}" for rid in scenario.regions for f in REGION_WRITE]
-    for aid in scenario.agencies:
+    return targets_for(list(scenario.regions), list(scenario.agencies), list(rules.resources))
+
+
+def targets_for(regions: Iterable[str], agencies: Iterable[str], resources: list[str]) -> list[str]:
+    """Inject-effect targets for these region, agency and resource ids."""
+    out = [f"regions.{rid}.{f}" for rid in regions for f in REGION_WRITE]
+    for aid in agencies:
         out += [f"agencies.{aid}.{f}" for f in AGENCY_WRITE]
-        out += [f"agencies.{aid}.resources.{r}" for r in rules.resources]
+        out += [f"agencies.{aid}.resources.{r}" for r in resources]
     return out
 
 
@@ -279,6 +296,8 @@ def set_value(state: ExerciseState, name: str, value: float) -> None:
                 region.delivered[parts[3]] = value
             elif len(parts) == 3 and parts[2] in (*REGION_WRITE, "harm"):
                 setattr(region, parts[2], value)
+                if parts[2] == "containment":
+                    region.containment_floor = value
         elif parts[0] == "agencies":
             agency = state.agencies[parts[1]]
             if len(parts) == 4 and parts[2] == "resources":

@@ -66,6 +66,7 @@ def region_outcomes(
         containment = (
             r.prevention + bonus[rid] + (coverage * f.coverage_containment if active else 0.0)
         )
+        containment = max(containment, r.containment_floor)
         pre[rid] = {
             "need": need,
             "coverage": coverage,
@@ -219,7 +220,7 @@ def _accountability(game: Game, w: _Work) -> None:
         if r.trust >= limit or iid in s.fired or not owners:
             continue
         bosses = [b for o in owners for b in game.superiors[o][:1]]
-        who = bosses[0] if bosses else "the public"
+        who = bosses[0] if bosses else "The public"
         name = game.scenario.regions[rid].name
         w.emit(
             ev.InjectFired(

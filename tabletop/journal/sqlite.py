@@ -46,24 +46,38 @@ class Journal:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.is_file():
+        if create:
+            if self.path.is_dir():
+                raise JournalError(f"{self.path}: is a directory")
+            if not self.path.parent.is_dir():
+                raise JournalError(
+                    f"{self.path}: cannot create: folder {self.path.parent} does not exist"
+                )
+            if self.path.exists() and self.path.stat().st_size > 0:
+                raise JournalError(f"{self.path}: already exists; resume it or choose another file")
+        elif not self.path.is_file():
             raise JournalError(f"{self.path}: no such journal")
-        if create and self.path.is_dir():
-            raise JournalError(f"{self.path}: is a directory")
         try:
             self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+        except sqlite3.Error as exc:
+            raise JournalError(f"{self.path}: cannot open ({exc})") from exc
+        try:
             if create:
+                self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.executescript(_SCHEMA)
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('format', ?)", (FORMAT,)
                 )
+            # Check the format before changing the file's modes: a foreign file stays as it is.
             fmt = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
         except sqlite3.DatabaseError as exc:
+            self._db.close()
             raise JournalError(f"{self.path}: not a tabletop journal ({exc})") from exc
         if fmt is None or fmt[0] != FORMAT:
+            self._db.close()
             raise JournalError(f"{self.path}: unknown journal format {fmt[0] if fmt else 'none'}")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         """Close the connection."""

@@ -10,23 +10,19 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from tabletop.engine.game import Game
-from tabletop.engine.names import (
-    GLOBAL_NAMES,
-    action_targets,
-    condition_names,
-    effect_targets,
-)
+from tabletop.engine.names import GLOBAL_NAMES, action_targets, names_for, targets_for
 from tabletop.errors import ExpressionError, Problem, ScenarioError
 from tabletop.expr import Effect, Expr, parse_effect, parse_expr
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
 from tabletop.model.rules import LEVELS, MECHANISMS, RulePack
-from tabletop.model.scenario import Scenario
+from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
 
 #: Where bundled rule packs and scenarios live (the repository checkout).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -143,9 +139,14 @@ def _generic_action_names(rules: RulePack) -> list[str]:
     return names
 
 
+def _is_path(ref: str) -> bool:
+    """True when a scenario's ``rules`` value is a path rather than a pack id."""
+    return ref.endswith(".toml") or "/" in ref or os.sep in ref
+
+
 def find_rules(scenario_path: Path, ref: str) -> Path | None:
     """Where the rule pack ``ref`` of a scenario file lives (None when nowhere)."""
-    if ref.endswith(".toml") or "/" in ref or os.sep in ref:
+    if _is_path(ref):
         candidates = [scenario_path.parent / ref]
     else:
         candidates = [
@@ -160,6 +161,77 @@ def find_rules(scenario_path: Path, ref: str) -> Path | None:
     return None
 
 
+@dataclass
+class _Parts:
+    """What validated of a scenario file, with every id the file declares.
+
+    When the whole file validates this is the whole scenario. When it does not,
+    each item is validated on its own, so reference and expression problems of
+    the valid items are still found; ids come from the raw file so that a
+    reference to an item with a type error is not also reported as unknown.
+    """
+
+    info: ScenarioInfo | None
+    regions: dict[str, Region]
+    agencies: dict[str, Agency]
+    injects: list[tuple[int, Inject]]
+    objectives: list[tuple[int, Objective]]
+    region_ids: list[str]
+    agency_ids: list[str]
+    inject_ids: list[str]
+
+    @classmethod
+    def whole(cls, sc: Scenario) -> _Parts:
+        return cls(
+            sc.scenario,
+            dict(sc.regions),
+            dict(sc.agencies),
+            list(enumerate(sc.injects)),
+            list(enumerate(sc.objectives)),
+            list(sc.regions),
+            list(sc.agencies),
+            [i.id for i in sc.injects],
+        )
+
+    @classmethod
+    def partial(cls, data: dict[str, Any]) -> _Parts:
+        def one(model: type[BaseModel], raw: Any) -> Any:
+            try:
+                return model.model_validate(raw)
+            except ValidationError:
+                return None
+
+        def table(key: str, model: type[BaseModel]) -> tuple[dict[str, Any], list[str]]:
+            raw = data.get(key)
+            if not isinstance(raw, dict):
+                return {}, []
+            valid = {k: v for k, v in ((k, one(model, v)) for k, v in raw.items()) if v is not None}
+            return valid, [k for k in raw if isinstance(k, str)]
+
+        def rows(key: str, model: type[BaseModel]) -> list[tuple[int, Any]]:
+            raw = data.get(key)
+            if not isinstance(raw, list):
+                return []
+            return [(i, v) for i, v in ((i, one(model, r)) for i, r in enumerate(raw)) if v]
+
+        regions, region_ids = table("regions", Region)
+        agencies, agency_ids = table("agencies", Agency)
+        raw_injects = data.get("injects") if isinstance(data.get("injects"), list) else []
+        inject_ids = [
+            r["id"] for r in raw_injects if isinstance(r, dict) and isinstance(r.get("id"), str)
+        ]
+        return cls(
+            one(ScenarioInfo, data.get("scenario")),
+            regions,
+            agencies,
+            rows("injects", Inject),
+            rows("objectives", Objective),
+            region_ids,
+            agency_ids,
+            inject_ids,
+        )
+
+
 def load_game(path: str | os.PathLike[str]) -> Game:
     """Load a scenario file and its rule pack, check everything, compile expressions.
 
@@ -169,24 +241,45 @@ def load_game(path: str | os.PathLike[str]) -> Game:
     spath = Path(path)
     source = TomlSource.read(spath)
     data = source.parse()
-    scenario: Scenario = _validate(source, data, Scenario)
-    rules_path = find_rules(spath, scenario.scenario.rules)
+    problems: list[Problem] = []
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data)
+        parts = _Parts.whole(scenario)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, source, Scenario)
+        parts = _Parts.partial(data)
+    raw_info = data.get("scenario")
+    if parts.info is not None:
+        ref: Any = parts.info.rules
+    else:
+        ref = raw_info.get("rules") if isinstance(raw_info, dict) else None
+    if not isinstance(ref, str):
+        raise ScenarioError(problems)
+    rules_path = find_rules(spath, ref)
     if rules_path is None:
-        raise ScenarioError(
-            [
-                source.problem(
-                    ("scenario", "rules"),
-                    f"rule pack '{scenario.scenario.rules}' not found (looked for rules/"
-                    f"{scenario.scenario.rules}.toml next to the scenarios folder)",
-                )
-            ]
+        where = (
+            f"no file {spath.parent / ref}"
+            if _is_path(ref)
+            else f"looked for rules/{ref}.toml beside the scenarios folder and in the project"
         )
-    rules, conditions, action_effects = load_rules(rules_path)
+        problems.append(
+            source.problem(("scenario", "rules"), f"rule pack '{ref}' not found ({where})")
+        )
+        raise ScenarioError(problems)
+    try:
+        rules, conditions, action_effects = load_rules(rules_path)
+    except ScenarioError as exc:
+        raise ScenarioError(problems + exc.problems) from None
     conditions = dict(conditions)
     c = _Collector(source)
-    inject_effects = _check_scenario(c, scenario, rules, conditions)
-    if c.problems:
-        raise ScenarioError(c.problems)
+    inject_effects = _check_scenario(c, parts, rules, conditions)
+    if problems or c.problems:
+        seen: set[Problem] = set()
+        merged = [p for p in problems + c.problems if not (p in seen or seen.add(p))]
+        merged.sort(key=lambda p: (p.line == 0, p.line, p.col))
+        raise ScenarioError(merged)
+    assert scenario is not None
     return Game(
         scenario=scenario,
         rules=rules,
@@ -200,27 +293,27 @@ def load_game(path: str | os.PathLike[str]) -> Game:
 
 
 def _check_scenario(
-    c: _Collector, sc: Scenario, rules: RulePack, conditions: dict[str, Expr]
+    c: _Collector, parts: _Parts, rules: RulePack, conditions: dict[str, Expr]
 ) -> dict[str, tuple[Effect, ...]]:
-    regions = list(sc.regions)
-    agencies = list(sc.agencies)
+    regions = parts.region_ids
+    agencies = parts.agency_ids
     stages = [s.id for s in rules.stages]
     actions = list(rules.actions)
     resources = list(rules.resources)
     authorities = sorted({a.authority for a in rules.actions.values() if a.authority})
-    for st in sc.scenario.stage_rounds:
+    for st in parts.info.stage_rounds if parts.info else ():
         c.ref(("scenario", "stage_rounds", st), st, stages, "stage")
-    for rid, reg in sc.regions.items():
+    for rid, reg in parts.regions.items():
         for i, link in enumerate(reg.links):
             c.ref(("regions", rid, "links", i, "to"), link.to, regions, "region")
             if link.to == rid:
                 c.add(("regions", rid, "links", i, "to"), "a region cannot link to itself")
-    for aid, ag in sc.agencies.items():
+    for aid, ag in parts.agencies.items():
         c.ref(("agencies", aid, "superior"), ag.superior, agencies, "agency")
         if ag.superior == aid:
             c.add(("agencies", aid, "superior"), "an agency cannot be its own superior")
-        elif ag.superior in sc.agencies:
-            boss = sc.agencies[ag.superior]
+        elif ag.superior in parts.agencies:
+            boss = parts.agencies[ag.superior]
             if LEVELS.index(boss.level) > LEVELS.index(ag.level):
                 c.add(
                     ("agencies", aid, "superior"),
@@ -232,12 +325,12 @@ def _check_scenario(
             c.ref(("agencies", aid, "resources", res), res, resources, "resource")
         for i, auth in enumerate(ag.authority):
             c.ref(("agencies", aid, "authority", i), auth, authorities, "authority")
-    _check_cycles(c, sc)
-    names = condition_names(sc, rules)
-    targets = effect_targets(sc, rules)
+    _check_cycles(c, parts.agencies)
+    names = names_for(regions, agencies, parts.inject_ids, resources)
+    targets = targets_for(regions, agencies, resources)
     inject_effects: dict[str, tuple[Effect, ...]] = {}
     seen: dict[str, int] = {}
-    for i, inj in enumerate(sc.injects):
+    for i, inj in parts.injects:
         if inj.id in seen:
             c.add(
                 ("injects", i, "id"),
@@ -247,7 +340,7 @@ def _check_scenario(
         c.ref(("injects", i, "stage"), inj.stage, stages, "stage")
         for t_i, to in enumerate(inj.to):
             if to != "all":
-                c.ref(("injects", i, "to", t_i), to, agencies + ["all"], "agency")
+                c.ref(("injects", i, "to", t_i), to, [*agencies, "all"], "agency")
         if inj.when is not None:
             got = c.expr(("injects", i, "when"), inj.when, lambda t=inj.when: parse_expr(t, names))
             if got is not None:
@@ -255,7 +348,9 @@ def _check_scenario(
         compiled: list[Effect] = []
         for e_i, text in enumerate(inj.effects):
             got = c.expr(
-                ("injects", i, "effects", e_i), text, lambda t=text: parse_effect(t, targets, names)
+                ("injects", i, "effects", e_i),
+                text,
+                lambda t=text: parse_effect(t, targets, names),
             )
             if got is not None:
                 compiled.append(got)
@@ -266,7 +361,7 @@ def _check_scenario(
             c.ref(("injects", i, "expect", x_i, "action"), exp.action, actions, "action")
             c.ref(("injects", i, "expect", x_i, "region"), exp.region, regions, "region")
     obj_seen: set[str] = set()
-    for i, obj in enumerate(sc.objectives):
+    for i, obj in parts.objectives:
         if obj.id in obj_seen:
             c.add(("objectives", i, "id"), f"duplicate objective id '{obj.id}'")
         obj_seen.add(obj.id)
@@ -283,28 +378,25 @@ def _check_scenario(
     return inject_effects
 
 
-def _check_cycles(c: _Collector, sc: Scenario) -> None:
+def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:
+    """Report each cycle of superiors once (at its smallest id)."""
     reported: set[str] = set()
-    for start in sc.agencies:
+    for start in agencies:
         path: list[str] = []
         cur: str | None = start
-        while cur is not None and cur in sc.agencies and cur not in path:
+        while cur is not None and cur in agencies and cur not in path:
             path.append(cur)
-            cur = sc.agencies[cur].superior
-        if (
-            cur is not None
-            and cur in path
-            and cur != path[-1]
-            or (cur in path and len(path) > 1 and cur == start)
-        ):
-            cycle = path[path.index(cur) :] if cur in path else path
-            key = min(cycle)
-            if key not in reported and len(cycle) > 1:
-                reported.add(key)
-                c.add(
-                    ("agencies", key, "superior"),
-                    "superiors form a cycle: " + " -> ".join([*cycle, cycle[0]]),
-                )
+            cur = agencies[cur].superior
+        if cur is None or cur not in path:
+            continue
+        cycle = path[path.index(cur) :]
+        key = min(cycle)
+        if len(cycle) > 1 and key not in reported:  # self-superior is reported elsewhere
+            reported.add(key)
+            c.add(
+                ("agencies", key, "superior"),
+                "superiors form a cycle: " + " -> ".join([*cycle, cycle[0]]),
+            )
 
 
 __all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file"]

@@ -73,7 +73,9 @@ class ProposeAgreement(_Cmd):
     agency: str
     action: str = "propose_agreement"
     mechanism: str
-    parties: list[str] = Field(min_length=2, max_length=50)
+    parties: list[str] = Field(
+        min_length=1, max_length=50, description="Partners; the proposer is added when absent."
+    )
     commitments: list[CommitmentSpec] = Field(default_factory=list, max_length=50)
     title: str = Field("", max_length=200)
 

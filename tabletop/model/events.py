@@ -107,6 +107,7 @@ class ProposalMade(_Ev):
     """A proposal (or a counter, with ``parent``) was put to its parties."""
 
     kind: Literal["proposal_made"] = "proposal_made"
+    directed_by: str | None = None
     proposal: str
     parent: str | None = None
     version: int = 1

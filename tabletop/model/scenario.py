@@ -140,7 +140,9 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _reserved(self) -> Scenario:
         if "all" in self.agencies:
-            raise ValueError("'all' is reserved (injects to \"all\" reach every agency): rename the agency")
+            raise ValueError(
+                "'all' is reserved (injects to \"all\" reach every agency): rename the agency"
+            )
         return self
 
     def subordinates(self, agency_id: str) -> list[str]:

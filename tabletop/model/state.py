@@ -33,6 +33,8 @@ class RegionState:
     unmet_rounds: int = 0
     warning: str | None = None
     border_closed: bool = False
+    #: Containment written by an effect or the facilitator: holds for the next resolution.
+    containment_floor: float = 0.0
 
 
 @dataclass(slots=True)
@@ -173,6 +175,7 @@ def clone_state(s: ExerciseState) -> ExerciseState:
                 r.unmet_rounds,
                 r.warning,
                 r.border_closed,
+                r.containment_floor,
             )
             for k, r in s.regions.items()
         },
