@@ -70,6 +70,17 @@ class _Collector:
             self.problems.append(problem)
             return None
 
+    def effects(
+        self, loc: Loc, texts: list[str], targets: list[str], names: list[str]
+    ) -> tuple[Effect, ...]:
+        """Compile effect texts at ``loc[i]``; problems are collected, bad ones left out."""
+        out: list[Effect] = []
+        for i, text in enumerate(texts):
+            got = self.expr((*loc, i), text, lambda t=text: parse_effect(t, targets, names))
+            if got is not None:
+                out.append(got)
+        return tuple(out)
+
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
     """sha256 of a file's bytes."""
@@ -111,17 +122,9 @@ def load_rules(
             c.ref(("actions", aid, "stages", s_i), s, stage_ids, "stage")
         if act.mechanism is not None and (act.handler or aid) != "propose":
             c.add(("actions", aid, "mechanism"), "only propose actions take a mechanism")
-        compiled: list[Effect] = []
-        for e_i, text in enumerate(act.effects):
-            got = c.expr(
-                ("actions", aid, "effects", e_i),
-                text,
-                lambda t=text: parse_effect(t, targets, generic),
-            )
-            if got is not None:
-                compiled.append(got)
+        compiled = c.effects(("actions", aid, "effects"), act.effects, targets, generic)
         if compiled:
-            effects[aid] = tuple(compiled)
+            effects[aid] = compiled
     if c.problems:
         raise ScenarioError(c.problems)
     return rules, conditions, effects
@@ -345,17 +348,9 @@ def _check_scenario(
             got = c.expr(("injects", i, "when"), inj.when, lambda t=inj.when: parse_expr(t, names))
             if got is not None:
                 conditions[f"inject:{inj.id}"] = got
-        compiled: list[Effect] = []
-        for e_i, text in enumerate(inj.effects):
-            got = c.expr(
-                ("injects", i, "effects", e_i),
-                text,
-                lambda t=text: parse_effect(t, targets, names),
-            )
-            if got is not None:
-                compiled.append(got)
+        compiled = c.effects(("injects", i, "effects"), inj.effects, targets, names)
         if compiled:
-            inject_effects[inj.id] = tuple(compiled)
+            inject_effects[inj.id] = compiled
         for x_i, exp in enumerate(inj.expect):
             c.ref(("injects", i, "expect", x_i, "agency"), exp.agency, agencies, "agency")
             c.ref(("injects", i, "expect", x_i, "action"), exp.action, actions, "action")

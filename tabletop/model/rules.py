@@ -7,7 +7,7 @@ touching code.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -24,13 +24,7 @@ Mechanism = Literal[
     "counterpart_support",
     "compensation",
 ]
-MECHANISMS: tuple[str, ...] = (
-    "regional_cooperation",
-    "joint_operation",
-    "joint_mechanism",
-    "counterpart_support",
-    "compensation",
-)
+MECHANISMS: tuple[str, ...] = get_args(Mechanism)
 Handler = Literal[
     "monitor",
     "report_up",
@@ -68,18 +62,7 @@ ScoreDimension = Literal[
     "outcome",
     "trust",
 ]
-SCORE_DIMENSIONS: tuple[str, ...] = (
-    "horizontal",
-    "vertical",
-    "resource",
-    "information",
-    "policy",
-    "initiative",
-    "efficiency",
-    "reliability",
-    "outcome",
-    "trust",
-)
+SCORE_DIMENSIONS: tuple[str, ...] = get_args(ScoreDimension)
 WARNING_LEVELS: tuple[str, ...] = ("blue", "yellow", "orange", "red")
 
 
