@@ -1,0 +1,84 @@
+"""``tabletop play [SCENARIO]``: run an exercise in the terminal UI (Textual).
+
+Textual is imported only inside :func:`run`, so the rest of the command line
+(and the headless core) never loads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tabletop.errors import TabletopError
+
+DEFAULT_SCENARIO = "typhoon-two-provinces.toml"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the subcommand."""
+    p = sub.add_parser(
+        "play",
+        help="play an exercise in the terminal (hot-seat, or attached to a shared journal)",
+        description=(
+            "Play an exercise at one keyboard. Without SCENARIO a start screen lets you pick "
+            "a scenario or resume a journal; --resume continues a journal; --attach JOURNAL "
+            "--as AGENCY plays one agency of an exercise shared by several terminals."
+        ),
+    )
+    p.add_argument("scenario", nargs="?", help="scenario TOML file (skips the start screen)")
+    p.add_argument("--seed", type=int, help="override the scenario seed")
+    p.add_argument("--journal", help="journal file of the new exercise")
+    p.add_argument("--resume", metavar="JOURNAL", help="continue an exercise from its journal")
+    p.add_argument("--attach", metavar="JOURNAL", help="join an exercise another terminal runs")
+    p.add_argument(
+        "--as", dest="as_agency", metavar="AGENCY", help="the agency to play (with --attach)"
+    )
+    return p
+
+
+def default_scenario() -> Path | None:
+    """The bundled default scenario (./scenarios first, then the project's)."""
+    from tabletop.loader.game import PROJECT_ROOT
+
+    for folder in (Path.cwd() / "scenarios", PROJECT_ROOT / "scenarios"):
+        cand = folder / DEFAULT_SCENARIO
+        if cand.is_file():
+            return cand
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the exercise asked for and run the app until it quits."""
+    if args.attach and args.resume:
+        raise TabletopError("give either --resume or --attach, not both")
+    if args.as_agency and not args.attach:
+        raise TabletopError("--as AGENCY goes with --attach JOURNAL")
+    if args.attach and not args.as_agency:
+        raise TabletopError("--attach JOURNAL needs --as AGENCY (the agency this terminal plays)")
+    if (args.attach or args.resume) and (args.scenario or args.seed is not None or args.journal):
+        raise TabletopError(
+            "SCENARIO, --seed and --journal start a new exercise: not with --resume/--attach"
+        )
+
+    from tabletop.engine.exercise import Exercise
+    from tabletop.tui.app import TabletopApp
+    from tabletop.tui.session import Session
+
+    if args.resume or args.attach:
+        ex = Exercise.resume(args.resume or args.attach)
+        try:
+            Session(ex, attach_as=args.as_agency)  # checks the agency before the screen opens
+        except TabletopError:
+            ex.close()
+            raise
+        app = TabletopApp(exercise=ex, attach_as=args.as_agency)
+    else:
+        found = default_scenario()
+        app = TabletopApp(
+            scenario=args.scenario,
+            seed=args.seed,
+            journal=args.journal,
+            default_scenario=str(found) if found is not None else None,
+        )
+    code = app.run()
+    return int(code or 0)

@@ -1,0 +1,178 @@
+"""Facilitator console dialogs: release an inject, force a stage, adjudicate, observe.
+
+Each dialog dismisses with the command to submit (None when cancelled).
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, Static
+
+from tabletop.engine.game import Game
+from tabletop.engine.names import adjudicable, get_value
+from tabletop.model import commands as cm
+from tabletop.model.state import ExerciseState
+from tabletop.tui.screens.forms import Check, FormScreen, buttons, parse_number, validation_message
+
+
+class _CommandForm(FormScreen[cm.Command | None]):
+    """A facilitator form: ``build`` the command, check it, dismiss with it."""
+
+    def __init__(self, game: Game, state: ExerciseState, check: Check) -> None:
+        super().__init__()
+        self.game = game
+        self.state = state
+        self.check = check
+
+    def build(self) -> cm.Command:  # pragma: no cover - overridden
+        """The command described by the form."""
+        raise NotImplementedError
+
+    def action_submit(self) -> None:
+        """Check the command; dismiss with it when the engine would accept it."""
+        try:
+            cmd = self.build()
+        except ValidationError as exc:
+            self.show_error(validation_message(exc))
+            return
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        why = self.check(cmd)
+        if why is not None:
+            self.show_error(why)
+            return
+        self.dismiss(cmd)
+
+    def _text(self, selector: str, what: str) -> str:
+        text = self.query_one(selector, Input).value.strip()
+        if not text:
+            raise ValueError(f"enter the {what}")
+        return text
+
+    def _choice(self, selector: str, what: str) -> str:
+        v = self.query_one(selector, Select).value
+        if v is Select.NULL:
+            raise ValueError(f"choose the {what}")
+        return str(v)
+
+
+class ReleaseInjectForm(_CommandForm):
+    """Fire one of the scenario's injects that has not fired yet."""
+
+    def compose(self) -> ComposeResult:
+        pending = [i for i in self.game.scenario.injects if i.id not in self.state.fired]
+        with Vertical(classes="dialog"):
+            yield Label("Facilitator: release an inject now", classes="dialog-title")
+            if pending:
+                items = []
+                for i in pending:
+                    when = f"{i.stage} r{i.round}" if i.round is not None else f"when {i.when}"
+                    to = "all" if "all" in i.to else ", ".join(i.to)
+                    items.append((f"{i.id}: {i.title} [{when}; to {to}]", i.id))
+                yield Select(items, prompt="inject", id="inject")
+            else:
+                yield Static("Every scripted inject has fired.", classes="dialog-help")
+            yield Static("", id="form-error", classes="form-error")
+            yield buttons("Release")
+
+    def build(self) -> cm.Command:
+        """A ReleaseInject command."""
+        if not self.query("#inject"):
+            raise ValueError("nothing left to release")
+        return cm.ReleaseInject(inject=self._choice("#inject", "inject"))
+
+
+class ForceStageForm(_CommandForm):
+    """Move the exercise to another stage now, with a reason."""
+
+    def compose(self) -> ComposeResult:
+        stages = [
+            (f"{s.title} ({s.function})", s.id)
+            for s in self.game.rules.stages
+            if s.id != self.state.stage
+        ]
+        with Vertical(classes="dialog"):
+            yield Label("Facilitator: force a stage transition", classes="dialog-title")
+            yield Static(
+                f"Now: {self.state.stage}. The round goes on in the new stage.",
+                classes="dialog-help",
+            )
+            yield Label("Stage")
+            yield Select(stages, prompt="stage", id="stage")
+            yield Label("Reason (logged)")
+            yield Input(id="reason")
+            yield Static("", id="form-error", classes="form-error")
+            yield buttons("Force stage")
+
+    def build(self) -> cm.Command:
+        """A ForceStage command."""
+        return cm.ForceStage(
+            stage=self._choice("#stage", "stage"), reason=self._text("#reason", "reason")
+        )
+
+
+class AdjudicateForm(_CommandForm):
+    """Override a state value by dotted name, with a logged reason."""
+
+    def compose(self) -> ComposeResult:
+        names = adjudicable(self.game.scenario, self.game.rules)
+        with Vertical(classes="dialog"):
+            yield Label("Facilitator: adjudicate a value", classes="dialog-title")
+            yield Label("Value (type to search)")
+            yield Select([(n, n) for n in names], prompt="value", id="target", type_to_search=True)
+            yield Static("", id="current", classes="dialog-help")
+            yield Label("New value")
+            yield Input(type="number", id="value")
+            yield Label("Reason (logged)")
+            yield Input(id="reason")
+            yield Static("", id="form-error", classes="form-error")
+            yield buttons("Adjudicate")
+
+    @on(Select.Changed, "#target")
+    def _target_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL:
+            return
+        try:
+            now = get_value(self.state, str(event.value))
+        except KeyError:
+            return
+        self.query_one("#current", Static).update(f"Current value: {now:g}")
+        self.query_one("#value", Input).value = f"{now:g}"
+
+    def build(self) -> cm.Command:
+        """An Adjudicate command."""
+        return cm.Adjudicate(
+            target=self._choice("#target", "value to override"),
+            value=parse_number(self.query_one("#value", Input).value, "new value"),
+            reason=self._text("#reason", "reason"),
+        )
+
+
+class ObservationForm(_CommandForm):
+    """An evaluator observation for the after-action report."""
+
+    def compose(self) -> ComposeResult:
+        agencies = [(f"{a.name} ({aid})", aid) for aid, a in self.game.scenario.agencies.items()]
+        with Vertical(classes="dialog"):
+            yield Label("Evaluator: add an observation", classes="dialog-title")
+            yield Label("About (optional)")
+            yield Select(agencies, prompt="the whole exercise", id="agency")
+            yield Label("Observation")
+            yield Input(id="text", placeholder="what you saw")
+            yield Label("Author")
+            yield Input("facilitator", id="author")
+            yield Static("", id="form-error", classes="form-error")
+            yield buttons("Record")
+
+    def build(self) -> cm.Command:
+        """An AddObservation command."""
+        agency = self.query_one("#agency", Select).value
+        return cm.AddObservation(
+            text=self._text("#text", "observation"),
+            agency=None if agency is Select.NULL else str(agency),
+            author=self.query_one("#author", Input).value.strip() or "facilitator",
+        )

@@ -1,0 +1,134 @@
+"""The exercise behind the screens: submit, check, poll (no Textual here).
+
+A :class:`Session` wraps one :class:`~tabletop.engine.exercise.Exercise`.
+Every decision goes through :meth:`Session.submit`, which calls
+``Exercise.submit`` (journal first, state second) and turns every
+``TabletopError`` into a message for the screen.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tabletop.engine.decide import decide
+from tabletop.engine.exercise import Exercise
+from tabletop.engine.game import Game
+from tabletop.errors import StaleWriter, TabletopError
+from tabletop.model import commands as cm
+from tabletop.model.events import Record
+from tabletop.model.state import ExerciseState
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a submitted command.
+
+    Attributes:
+        ok: The decision is durable in the journal and applied.
+        message: Why not (empty when ok).
+        stale: Another terminal wrote first; the session has been refreshed.
+    """
+
+    ok: bool
+    message: str = ""
+    stale: bool = False
+
+
+def default_journal(scenario_id: str, folder: str | os.PathLike[str] = "journals") -> Path:
+    """A fresh journal path ``journals/<scenario>-play-<time>.tabletop`` (folder created)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    base = Path(folder)
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / f"{scenario_id}-play-{stamp}.tabletop"
+    n = 1
+    while path.exists():
+        n += 1
+        path = base / f"{scenario_id}-play-{stamp}-{n}.tabletop"
+    return path
+
+
+class Session:
+    """One exercise as played from one terminal.
+
+    Args:
+        exercise: The running exercise.
+        attach_as: The agency this terminal plays when attached to a shared
+            journal; None for hot-seat play (every agency at this keyboard).
+    """
+
+    def __init__(self, exercise: Exercise, *, attach_as: str | None = None) -> None:
+        self.exercise = exercise
+        self.attach_as = attach_as
+        if attach_as is not None and attach_as not in exercise.game.scenario.agencies:
+            known = ", ".join(exercise.game.order)
+            raise TabletopError(f"unknown agency '{attach_as}' (agencies: {known})")
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def game(self) -> Game:
+        """The loaded scenario and rule pack."""
+        return self.exercise.game
+
+    @property
+    def state(self) -> ExerciseState:
+        """The current state (a new object after an undo: never cache it)."""
+        return self.exercise.state
+
+    @property
+    def records(self) -> list[Record]:
+        """Every journal record known to this terminal."""
+        return self.exercise.records
+
+    @property
+    def journal_path(self) -> Path | None:
+        """The journal file (None for an in-memory exercise)."""
+        j = self.exercise.journal
+        return None if j is None else j.path
+
+    @property
+    def attached(self) -> bool:
+        """True when this terminal plays one agency of a shared journal."""
+        return self.attach_as is not None
+
+    @property
+    def viewer(self) -> str | None:
+        """The agency whose private view is on screen now."""
+        return self.attach_as if self.attach_as is not None else self.state.active
+
+    # ------------------------------------------------------------------ deciding
+
+    def check(self, command: cm.Command) -> str | None:
+        """Why ``command`` would be refused now (None when legal); decides on nothing."""
+        try:
+            decide(self.game, self.state, command)
+        except TabletopError as exc:
+            return str(exc)
+        return None
+
+    def submit(self, command: cm.Command) -> Outcome:
+        """Submit a decision: durable in the journal before the state changes."""
+        try:
+            self.exercise.submit(command)
+        except StaleWriter:
+            self.poll()
+            return Outcome(
+                False, "Another terminal decided first; the screen is up to date now.", stale=True
+            )
+        except TabletopError as exc:
+            return Outcome(False, str(exc))
+        return Outcome(True)
+
+    def poll(self) -> list[Record]:
+        """Read what other terminals appended to the journal (cheap when nothing is new)."""
+        try:
+            return self.exercise.refresh()
+        except TabletopError:
+            return []
+
+    def close(self) -> None:
+        """Close the journal."""
+        self.exercise.close()

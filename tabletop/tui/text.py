@@ -1,0 +1,233 @@
+"""Plain-text helpers of the terminal UI: bars, numbers and decision-log lines.
+
+Nothing here imports Textual, so the formatting (and above all the privacy
+filter of the decision log) can be tested without an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tabletop.engine.evolve import undone_seqs
+from tabletop.engine.game import Game
+from tabletop.model.events import ActionTaken, Record
+
+BAR_FULL = "█"
+BAR_EMPTY = "░"
+#: Event kinds everybody may see (no private content).
+PUBLIC_KINDS = frozenset(
+    {
+        "exercise_started",
+        "round_started",
+        "stage_changed",
+        "exercise_paused",
+        "exercise_resumed",
+        "exercise_ended",
+        "turn_started",
+        "turn_ended",
+        "round_resolved",
+        "turn_undone",
+    }
+)
+#: Actions whose content is public (the press and the public see them).
+PUBLIC_HANDLERS = frozenset({"issue_warning", "public_release", "activate_response"})
+
+
+def bar(value: float | None, maximum: float, width: int = 8) -> str:
+    """A horizontal bar of ``width`` cells, "?" padded when the value is unknown.
+
+    Args:
+        value: The value to draw (None when the viewer may not see it).
+        maximum: The value that fills the bar.
+        width: Number of cells.
+    """
+    if value is None:
+        return "?".center(width)
+    share = 0.0 if maximum <= 0 else max(0.0, min(1.0, value / maximum))
+    full = round(share * width)
+    return BAR_FULL * full + BAR_EMPTY * (width - full)
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    """A number for display; "?" when unknown."""
+    if value is None:
+        return "?"
+    return f"{value:.{digits}f}"
+
+
+def agency_label(game: Game, agency: str | None) -> str:
+    """``Name (id)`` of an agency, or "-" when None."""
+    if agency is None:
+        return "-"
+    ag = game.scenario.agencies.get(agency)
+    return f"{ag.name} ({agency})" if ag is not None else agency
+
+
+def stage_label(game: Game, stage: str) -> str:
+    """``Outbreak (operation)``: a stage with its cooperation function."""
+    if not stage:
+        return "-"
+    rule = game.stage(stage)
+    return f"{rule.title} ({rule.function})"
+
+
+def visible_to(record: Record, viewer: str | None, parties: dict[str, list[str]]) -> bool:
+    """Whether ``viewer`` may read the log line of ``record``.
+
+    Args:
+        record: The journal record.
+        viewer: The agency looking at the screen; None for the facilitator's full view.
+        parties: Proposal id -> parties (to filter negotiation events).
+    """
+    if viewer is None:
+        return True
+    e = record.event
+    k = e.kind
+    if k in PUBLIC_KINDS:
+        return True
+    if k == "inject_fired":
+        return (not e.private) or "all" in e.to or viewer in e.to
+    if k == "action_taken":
+        return e.handler in PUBLIC_HANDLERS or viewer in (e.agency, e.target)
+    if k == "proposal_made":
+        return viewer in e.parties
+    if k in ("proposal_answered", "agreement_activated", "proposal_closed"):
+        return viewer in parties.get(e.proposal, ())
+    if k == "directive_issued":
+        return viewer in (e.issuer, e.target)
+    if k == "commitment_resolved":
+        return viewer in (e.debtor, e.creditor)
+    if k == "directive_resolved":
+        return viewer == e.target
+    # Adjudications are public (without values); observations are for the evaluators.
+    return k == "adjudicated"
+
+
+def describe(game: Game, record: Record) -> str | None:
+    """One human-readable line for a record (None for records not worth a line)."""
+    e = record.event
+    k = e.kind
+    if k == "exercise_started":
+        return f"Exercise started: {game.scenario.scenario.title} (seed {e.seed})"
+    if k == "stage_changed":
+        why = {
+            "start": "start",
+            "rounds": "its rounds are over",
+            "condition": "its condition was met",
+            "resurgence": "resurgence",
+            "forced": f"forced by the facilitator: {e.note}",
+        }[e.reason]
+        return f"Stage -> {stage_label(game, e.to_stage)} ({why})"
+    if k == "round_started":
+        return f"Round {e.round} begins ({e.stage}, stage round {e.stage_round})"
+    if k == "inject_fired":
+        how = "released by the facilitator" if e.manual else e.type
+        to = "all" if "all" in e.to else ", ".join(e.to)
+        return f"Inject [{how}] to {to}: {e.title}"
+    if k == "turn_started":
+        return None
+    if k == "turn_ended":
+        return f"{e.agency} ended its turn"
+    if k == "action_taken":
+        return _action_line(game, e)
+    if k == "proposal_made":
+        version = f" v{e.version} (counter to {e.parent})" if e.parent else ""
+        line = f"{e.agency} proposed {e.proposal}{version}: {e.title}"
+        if e.commitments:
+            line += " - " + "; ".join(c.describe() for c in e.commitments)
+        else:
+            line += " - no concrete commitment"
+        return line
+    if k == "proposal_answered":
+        return f"{e.agency} {'accepted' if e.accepted else 'rejected'} {e.proposal}"
+    if k == "agreement_activated":
+        paper = " (paper cooperation: nothing concrete)" if e.paper else ""
+        return f"Agreement {e.proposal} is active{paper}"
+    if k == "proposal_closed":
+        return f"Proposal {e.proposal} {e.status}"
+    if k == "directive_issued":
+        where = f" in {e.region}" if e.region else ""
+        return f"{e.issuer} ordered {e.target}: {e.action}{where} by round {e.due_round}"
+    if k == "round_resolved":
+        return f"Round {e.round} resolved"
+    if k == "commitment_resolved":
+        return (
+            f"Commitment {e.commitment} ({e.debtor} -> {e.creditor}): {e.status.upper()} "
+            f"({e.share:.0%} delivered)"
+        )
+    if k == "directive_resolved":
+        return f"Directive {e.directive} to {e.target}: {e.status}"
+    if k == "exercise_paused":
+        return "Facilitator paused the exercise"
+    if k == "exercise_resumed":
+        return "Facilitator resumed the exercise"
+    if k == "adjudicated":
+        return f"Facilitator adjudicated {e.target}: {e.reason}"
+    if k == "observation_recorded":
+        about = f" on {e.agency}" if e.agency else ""
+        return f"Observation by {e.author}{about}: {e.text}"
+    if k == "turn_undone":
+        return f"Facilitator undid {e.agency}'s decisions of this turn"
+    if k == "exercise_ended":
+        return f"Exercise ended: {e.reason}"
+    if k == "rating_confirmed":
+        return f"Rating of {e.objective} confirmed: {e.rating}"
+    return None  # pragma: no cover - the event union is closed
+
+
+def _action_line(game: Game, a: ActionTaken) -> str:
+    title = game.action(a.action).title if a.action in game.rules.actions else a.action
+    bits: list[str] = []
+    if a.target:
+        bits.append(f"-> {a.target}")
+    if a.region:
+        bits.append(f"in {a.region}")
+    if a.resource:
+        bits.append(f"{a.amount:g} {a.resource}")
+    elif a.handler in ("invest_prevention", "special_funds", "transfer_payment", "compensate"):
+        bits.append(f"{a.amount:g} funds")
+    if a.level:
+        bits.append(a.level if title.lower().endswith("level") else f"level {a.level}")
+    if a.mode:
+        bits.append(a.mode.replace("_", " "))
+    if a.order:
+        bits.append(f"order: {a.order}")
+    if a.agreement:
+        bits.append(f"agreement {a.agreement}")
+    if a.handler == "report_up" and a.accuracy < 1.0:
+        bits.append(f"accuracy {a.accuracy:.0%}")
+    line = f"{a.agency}: {title}"
+    if bits:
+        line += " " + " ".join(bits)
+    if a.flags:
+        line += "  [" + ", ".join(f.replace("_", " ") for f in a.flags) + "]"
+    return line
+
+
+def log_lines(game: Game, records: Sequence[Record], viewer: str | None) -> list[str]:
+    """The decision log as ``viewer`` may read it, oldest first.
+
+    Args:
+        game: The game the records belong to.
+        records: Journal records in order.
+        viewer: The agency at the keyboard; None for the facilitator's full log.
+    """
+    undone = undone_seqs(records)
+    parties: dict[str, list[str]] = {}
+    out: list[str] = []
+    rnd = 0
+    for rec in records:
+        e = rec.event
+        if e.kind == "round_started":
+            rnd = e.round
+        elif e.kind == "proposal_made":
+            parties[e.proposal] = list(e.parties)
+        if not visible_to(rec, viewer, parties):
+            continue
+        line = describe(game, rec)
+        if line is None:
+            continue
+        if rec.seq in undone:
+            line += "  (undone)"
+        out.append(f"R{rnd:<2} {line}")
+    return out
