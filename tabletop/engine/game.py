@@ -64,6 +64,20 @@ class Game:
             for link in reg.links:
                 incoming[link.to].append((rid, link.k))
         object.__setattr__(self, "incoming", {r: tuple(v) for r, v in incoming.items()})
+        scale = self.rules.formula.need_scale
+        object.__setattr__(
+            self,
+            "need_base",
+            {
+                rid: r.population * r.exposure * r.vulnerability * scale
+                for rid, r in sc.regions.items()
+            },
+        )
+        object.__setattr__(
+            self,
+            "need_weights",
+            tuple((res, rule.need_weight) for res, rule in self.rules.resources.items()),
+        )
         handlers = {a: self.rules.handler(a) for a in self.rules.actions}
         by_handler: dict[str, list[str]] = {}
         for a, h in handlers.items():
@@ -80,6 +94,8 @@ class Game:
     superiors: dict[str, tuple[str, ...]] = field(init=False)
     span: dict[str, tuple[str, ...]] = field(init=False)
     incoming: dict[str, tuple[tuple[str, float], ...]] = field(init=False)
+    need_base: dict[str, float] = field(init=False)
+    need_weights: tuple[tuple[str, float], ...] = field(init=False)
     handlers: dict[str, str] = field(init=False)
     by_handler: dict[str, tuple[str, ...]] = field(init=False)
 

@@ -19,10 +19,9 @@ if TYPE_CHECKING:
 
 
 def need_for(game: Game, region: str, hazard: float) -> dict[str, float]:
-    """need = population * exposure * hazard * vulnerability, per resource weight."""
-    r = game.scenario.regions[region]
-    base = r.population * r.exposure * hazard * r.vulnerability * game.rules.formula.need_scale
-    return {res: round(base * rule.need_weight, 4) for res, rule in game.rules.resources.items()}
+    """need = population * exposure * hazard * vulnerability * need_scale, per resource weight."""
+    base = game.need_base[region] * hazard
+    return {res: round(base * w, 4) for res, w in game.need_weights}
 
 
 def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
