@@ -121,12 +121,14 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         state.turn_actions += 1
         _spend(state, event.agency, event.cost)
     elif k == "agreement_activated":
+        _settled(state, event.proposal)
         if (p := state.proposals.get(event.proposal)) is not None:
             p.status = "active"
             p.paper = event.paper
             for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
                 state.commitments[cid] = Commitment(cid, p.id, spec)
     elif k == "proposal_closed":
+        _settled(state, event.proposal)
         if (p := state.proposals.get(event.proposal)) is not None:
             p.status = event.status
     elif k == "directive_issued":
@@ -188,6 +190,12 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
     # turn_undone and rating_confirmed change nothing here: fold skips the
     # undone records, and ratings only matter to the report.
     return state
+
+
+def _settled(state: ExerciseState, proposal: str) -> None:
+    """A proposal no longer waits for answers: drop it from every inbox."""
+    for box in state.inbox.values():
+        box[:] = [i for i in box if not (i.kind == "proposal" and i.ref == proposal)]
 
 
 def _spend(state: ExerciseState, agency: str, cost: int) -> None:

@@ -113,7 +113,7 @@ class Request:
 class InboxItem:
     """Something addressed to an agency (inject, request, directive)."""
 
-    kind: Literal["inject", "request", "directive", "commitment", "proposal"]
+    kind: Literal["inject", "request", "directive", "proposal"]
     ref: str
     round: int
     title: str
