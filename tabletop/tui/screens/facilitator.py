@@ -5,7 +5,6 @@ Each dialog dismisses with the command to submit (None when cancelled).
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,10 +14,10 @@ from tabletop.engine.game import Game
 from tabletop.engine.names import adjudicable, get_value
 from tabletop.model import commands as cm
 from tabletop.model.state import ExerciseState
-from tabletop.tui.screens.forms import Check, FormScreen, buttons, parse_number, validation_message
+from tabletop.tui.screens.forms import Check, CommandForm, buttons, parse_number
 
 
-class _CommandForm(FormScreen[cm.Command | None]):
+class _CommandForm(CommandForm[cm.Command | None]):
     """A facilitator form: ``build`` the command, check it, dismiss with it."""
 
     def __init__(self, game: Game, state: ExerciseState, check: Check) -> None:
@@ -26,26 +25,6 @@ class _CommandForm(FormScreen[cm.Command | None]):
         self.game = game
         self.state = state
         self.check = check
-
-    def build(self) -> cm.Command:  # pragma: no cover - overridden
-        """The command described by the form."""
-        raise NotImplementedError
-
-    def action_submit(self) -> None:
-        """Check the command; dismiss with it when the engine would accept it."""
-        try:
-            cmd = self.build()
-        except ValidationError as exc:
-            self.show_error(validation_message(exc))
-            return
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        why = self.check(cmd)
-        if why is not None:
-            self.show_error(why)
-            return
-        self.dismiss(cmd)
 
     def _text(self, selector: str, what: str) -> str:
         text = self.query_one(selector, Input).value.strip()

@@ -111,6 +111,40 @@ class FormScreen(ModalScreen[T]):
         self.action_submit()
 
 
+class CommandForm(FormScreen[T]):
+    """A form that builds a command, checks it with the engine, and dismisses with it.
+
+    Subclasses set ``self.check`` (a dry run of the engine: the reason it would
+    refuse, or None) and implement :meth:`build`.
+    """
+
+    check: Check
+
+    def build(self) -> T:  # pragma: no cover - overridden
+        """The command the form describes.
+
+        Raises:
+            ValueError: a field is invalid (pydantic's ValidationError is one).
+        """
+        raise NotImplementedError
+
+    def action_submit(self) -> None:
+        """Check the command; dismiss with it when the engine would accept it."""
+        try:
+            cmd = self.build()
+        except ValidationError as exc:
+            self.show_error(validation_message(exc))
+            return
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        why = self.check(cmd)
+        if why is not None:
+            self.show_error(why)
+            return
+        self.dismiss(cmd)
+
+
 def buttons(submit: str = "Submit") -> Horizontal:
     """The Submit / Cancel row."""
     return Horizontal(
@@ -120,7 +154,7 @@ def buttons(submit: str = "Submit") -> Horizontal:
     )
 
 
-class ActionForm(FormScreen[cm.TakeAction | None]):
+class ActionForm(CommandForm[cm.TakeAction | None]):
     """Parameters of one catalogue action, built from its legal ``Param`` values.
 
     Args:
@@ -189,22 +223,6 @@ class ActionForm(FormScreen[cm.TakeAction | None]):
             ValueError: a field is invalid (pydantic's ValidationError is one).
         """
         return cm.TakeAction(agency=self.agency, action=self.option.action, **self.values())  # type: ignore[arg-type]
-
-    def action_submit(self) -> None:
-        """Check the command; dismiss with it when the engine would accept it."""
-        try:
-            cmd = self.build()
-        except ValidationError as exc:
-            self.show_error(validation_message(exc))
-            return
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        why = self.check(cmd)
-        if why is not None:
-            self.show_error(why)
-            return
-        self.dismiss(cmd)
 
 
 class ChooseDialog(ModalScreen[str | None]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from rich.console import Group
 from rich.text import Text
 from textual import on
@@ -17,14 +16,14 @@ from tabletop.engine.legal import ActionOption
 from tabletop.model import commands as cm
 from tabletop.model.rules import MECHANISMS
 from tabletop.model.state import ExerciseState, Proposal
-from tabletop.tui.screens.forms import Check, FormScreen, buttons, validation_message
+from tabletop.tui.screens.forms import Check, CommandForm, buttons
 from tabletop.tui.widgets.choice import CycleField
 from tabletop.tui.widgets.commitment import CommitmentRow
 
 ProposalCommand = cm.ProposeAgreement | cm.CounterProposal
 
 
-class ProposalForm(FormScreen[ProposalCommand | None]):
+class ProposalForm(CommandForm[ProposalCommand | None]):
     """Compose a proposal (or a counter to ``counter_of``) with concrete commitments.
 
     Args:
@@ -145,22 +144,6 @@ class ProposalForm(FormScreen[ProposalCommand | None]):
             commitments=specs,
             title=title,
         )
-
-    def action_submit(self) -> None:
-        """Check the proposal; dismiss with it when the engine would accept it."""
-        try:
-            cmd = self.build()
-        except ValidationError as exc:
-            self.show_error(validation_message(exc))
-            return
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        why = self.check(cmd)
-        if why is not None:
-            self.show_error(why)
-            return
-        self.dismiss(cmd)
 
 
 def _version(game: Game, p: Proposal, other: Proposal | None, label: str) -> Group:
