@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from tabletop.engine.game import Game
@@ -69,38 +70,53 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
             if old is not None
             else (self.option.title if self.option else "Propose an agreement")
         )
-        others = [a for a in self.game.order if a != self.agency]
-        chosen = set(old.parties) if old is not None else set()
         with Vertical(classes="dialog wide"):
             yield Label(head, classes="dialog-title")
-            with VerticalScroll(classes="fields", can_focus=False):
-                yield Label("Title")
-                yield Input(old.title if old else "", placeholder="short name", id="p-title")
-                yield Label("Mechanism")
-                if self.fixed_mechanism is not None:
-                    yield Static(self.fixed_mechanism.replace("_", " "), id="p-mechanism-fixed")
-                else:
-                    yield CycleField(
-                        [(m.replace("_", " "), m) for m in MECHANISMS],
-                        value="regional_cooperation",
-                        id="p-mechanism",
-                    )
-                yield Label(f"Parties (you, {self.agency}, are always one)")
-                yield SelectionList[str](
-                    *[
-                        (f"{self.game.scenario.agencies[a].name} ({a})", a, a in chosen)
-                        for a in others
-                    ],
-                    id="p-parties",
-                )
-                yield Label("Commitments (debtor owes the creditor a deliverable by a round)")
-                with Vertical(id="p-commitments"):
-                    specs = old.commitments if old is not None else [None]
-                    for spec in specs:
-                        yield CommitmentRow(self.game, self.current_round + 1, spec)
-                yield Button("Add commitment", id="p-add")
+            # The fields are many widgets: they are mounted right after the first frame,
+            # so the key that opened the form is answered at once (docs/tui.md, latency).
+            yield VerticalScroll(classes="fields", can_focus=False, id="p-fields")
             yield Static("", id="form-error", classes="form-error")
             yield buttons("Send counter" if old is not None else "Send proposal")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_fields)
+
+    async def _mount_fields(self) -> None:
+        await self.query_one("#p-fields", VerticalScroll).mount_all(self._fields())
+        self.query_one("#p-title", Input).focus()
+
+    def _fields(self) -> list[Widget]:
+        """The editable fields, starting from the countered version if any."""
+        old = self.counter_of
+        others = [a for a in self.game.order if a != self.agency]
+        chosen = set(old.parties) if old is not None else set()
+        mechanism: Widget
+        if self.fixed_mechanism is not None:
+            mechanism = Static(self.fixed_mechanism.replace("_", " "), id="p-mechanism-fixed")
+        else:
+            mechanism = CycleField(
+                [(m.replace("_", " "), m) for m in MECHANISMS],
+                value="regional_cooperation",
+                id="p-mechanism",
+            )
+        specs = old.commitments if old is not None else [None]
+        return [
+            Label("Title"),
+            Input(old.title if old else "", placeholder="short name", id="p-title"),
+            Label("Mechanism"),
+            mechanism,
+            Label(f"Parties (you, {self.agency}, are always one)"),
+            SelectionList[str](
+                *[(f"{self.game.scenario.agencies[a].name} ({a})", a, a in chosen) for a in others],
+                id="p-parties",
+            ),
+            Label("Commitments (debtor owes the creditor a deliverable by a round)"),
+            Vertical(
+                *[CommitmentRow(self.game, self.current_round + 1, spec) for spec in specs],
+                id="p-commitments",
+            ),
+            Button("Add commitment", id="p-add"),
+        ]
 
     def add_commitment(self) -> CommitmentRow:
         """Add an empty commitment row and return it."""
