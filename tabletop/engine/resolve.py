@@ -53,61 +53,60 @@ def region_outcomes(
     rng = rng_for(s, rng_salt)
     growth = game.stage(s.stage).growth
     bonus = _bonus(game, s)
-    pre: dict[str, dict] = {}
+    weights = game.need_weights
+    keep = 1.0 - f.consumption
+    # First pass: coverage and containment of every region (spread needs all of them).
+    pre: dict[str, tuple[dict[str, float], float, float, float, bool, float]] = {}
     for rid, r in s.regions.items():
         need = need_for(game, rid, r.hazard)
-        total_need = sum(need.values())
-        met = sum(min(r.delivered.get(k, 0.0), v) for k, v in need.items())
-        coverage = met / total_need if total_need > 1e-9 else 1.0
-        unmet = sum(max(0.0, v - r.delivered.get(k, 0.0)) for k, v in need.items())
-        waste = sum(max(0.0, r.delivered.get(k, 0.0) - v) for k, v in need.items())
+        delivered = r.delivered
+        total_need = met = unmet = waste = 0.0
+        for k, v in need.items():
+            d = delivered.get(k, 0.0)
+            total_need += v
+            if d < v:
+                met += d
+                unmet += v - d
+            else:
+                met += v
+                waste += d - v
         active = total_need > 1e-9
+        coverage = met / total_need if active else 1.0
         containment = (
             r.prevention + bonus[rid] + (coverage * f.coverage_containment if active else 0.0)
         )
-        containment = max(containment, r.containment_floor)
-        pre[rid] = {
-            "need": need,
-            "coverage": coverage,
-            "unmet": unmet,
-            "waste": waste,
-            "active": active,
-            "containment": min(1.0, max(0.0, containment)),
-        }
+        containment = min(1.0, max(0.0, max(containment, r.containment_floor)))
+        pre[rid] = (need, coverage, unmet, waste, active, containment)
     out: dict[str, ev.RegionOutcome] = {}
-    for rid, r in s.regions.items():
-        p = pre[rid]
+    regions = s.regions
+    base = game.need_base
+    for rid, r in regions.items():
+        need, coverage, unmet, waste, active, containment = pre[rid]
         spread = 0.0
         for src, k in game.incoming[rid]:
-            spread += k * s.regions[src].hazard * (1.0 - pre[src]["containment"])
+            spread += k * regions[src].hazard * (1.0 - pre[src][5])
         if r.border_closed:
             spread *= f.border_spread
         noise = round(rng.uniform(-f.noise, f.noise), 6) if f.noise > 0 and r.hazard > 0 else 0.0
-        hazard = r.hazard * growth * (1.0 - f.mitigation * p["containment"]) + spread + noise
+        hazard = r.hazard * growth * (1.0 - f.mitigation * containment) + spread + noise
         hazard = round(min(1.0, max(0.0, hazard)), 6)
-        unmet_rounds = r.unmet_rounds + 1 if p["active"] and p["coverage"] < 0.8 else 0
-        harm_added = f.harm_rate * p["unmet"] * (1.0 + f.harm_persistence * r.unmet_rounds)
-        if p["active"]:
-            trust = (
-                r.trust + f.trust_recovery * p["coverage"] - f.trust_unmet * (1.0 - p["coverage"])
-            )
-        else:
-            trust = r.trust
-        delivered = {
-            k: round(min(r.delivered.get(k, 0.0), v) * (1.0 - f.consumption), 4)
-            for k, v in p["need"].items()
-        }
+        harm_added = f.harm_rate * unmet * (1.0 + f.harm_persistence * r.unmet_rounds)
+        trust = r.trust
+        if active:
+            trust += f.trust_recovery * coverage - f.trust_unmet * (1.0 - coverage)
+        delivered = r.delivered
+        new_base = base[rid] * hazard
         out[rid] = ev.RegionOutcome(
             hazard=hazard,
-            containment=round(p["containment"], 6),
-            need=need_for(game, rid, hazard),
-            delivered=delivered,
-            unmet=round(p["unmet"], 4),
-            coverage=round(p["coverage"], 6),
+            containment=round(containment, 6),
+            need={res: round(new_base * w, 4) for res, w in weights},
+            delivered={k: round(min(delivered.get(k, 0.0), v) * keep, 4) for k, v in need.items()},
+            unmet=round(unmet, 4),
+            coverage=round(coverage, 6),
             harm=round(r.harm + harm_added, 4),
             harm_added=round(harm_added, 4),
-            waste=round(p["waste"], 4),
-            unmet_rounds=unmet_rounds,
+            waste=round(waste, 4),
+            unmet_rounds=r.unmet_rounds + 1 if active and coverage < 0.8 else 0,
             trust=round(min(100.0, max(0.0, trust)), 4),
             noise=noise,
         )
