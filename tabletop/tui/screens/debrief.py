@@ -1,59 +1,628 @@
-"""End of exercise: the summary so far, the journal path and the full decision log.
+"""End of exercise: the report's scores, objective ratings and findings, the summary, the log.
 
-Kept in its own module so the scores and the report of ``tabletop.scoring``
-and ``tabletop.report`` can be added as more sections (see :meth:`DebriefScreen.sections`).
+The After-Action Report is built with :func:`tabletop.report.build_report` in a
+thread worker (it takes tens of milliseconds plus the nobody-acts run of the
+same seed), so the screen appears at once with a loading indicator and the
+report follows. It is rebuilt whenever the journal grows (an observation, a
+confirmed rating, another terminal). The same report is exported next to the
+journal as Markdown, HTML and JSON, written in a worker too.
+
+The evaluator confirms or overrides an objective's rating in a
+:class:`~tabletop.tui.screens.rating.RatingForm`; the command goes up to the
+app as a :class:`~tabletop.tui.messages.Decide` message and is journaled
+like every other decision.
 """
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
+from tabletop.engine.game import Game
+from tabletop.errors import TabletopError
+from tabletop.model import commands as cm
+from tabletop.model.events import Record
+from tabletop.report import FORMATS, Report, build_report, render
+from tabletop.report.model import Finding
+from tabletop.scoring.models import ObjectiveRating, ScoreCard
+from tabletop.scoring.rating import RATING_TITLES
 from tabletop.summary import summary_renderable
+from tabletop.tui.messages import Decide
+from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
 from tabletop.tui.session import Session
 from tabletop.tui.text import log_lines
+from tabletop.tui.widgets.log import DecisionLog
+from tabletop.tui.widgets.menu import Menu, MenuItem
+from tabletop.tui.widgets.scores import ALL, ScoreRow, ScoreTable, score_style, score_text
+from tabletop.tui.widgets.status import KeyBar
+
+#: Column id of the whole-exercise score (stage ids name the other columns).
+TOTAL = "*total*"
+#: Worker groups.
+BUILD_GROUP = "debrief-report"
+EXPORT_GROUP = "debrief-export"
+#: Format names in notifications.
+FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "json": "JSON"}
+#: Journal seqs of evidence shown per score in the explanations.
+EVIDENCE_SHOWN = 6
+TASK_STATUS = {
+    "on_time": ("on time", "green"),
+    "late": ("late", "yellow"),
+    "missed": ("missed", "bold red"),
+    "not_reached": ("not reached", "dim"),
+}
+
+KEYS = (
+    ("Tab", "panel"),
+    ("Enter", "rate objective"),
+    ("^S", "export all"),
+    ("F9", "md"),
+    ("F10", "html"),
+    ("F11", "json"),
+    ("F6", "observe"),
+    ("^P", "palette"),
+    ("^Q", "quit"),
+)
+
+
+def report_paths(session: Session) -> dict[str, Path]:
+    """Where the exported report goes: ``<journal stem>.report.<md|html|json>`` next to it.
+
+    An exercise without a journal (in memory) writes ``<scenario id>.report.*`` in the
+    current directory.
+    """
+    journal = session.journal_path
+    if journal is None:
+        base = Path.cwd() / session.game.scenario.scenario.id
+    else:
+        base = journal.resolve().with_suffix("")
+    return {fmt: base.with_name(f"{base.name}.report.{fmt}") for fmt in FORMATS}
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file (no half-written report).
+
+    Raises:
+        TabletopError: the file cannot be written (the message names it).
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TabletopError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _last_seq(records: list[Record]) -> int:
+    return records[-1].seq if records else 0
+
+
+def _evidence(seqs: list[int]) -> str:
+    if not seqs:
+        return ""
+    shown = ", ".join(str(s) for s in seqs[:EVIDENCE_SHOWN])
+    more = len(seqs) - EVIDENCE_SHOWN
+    return f" (#{shown}" + (f" +{more} more)" if more > 0 else ")")
+
+
+def _rating(text: Text, rating: str | None) -> Text:
+    """Append a coloured rating letter (``-`` when None) to ``text``."""
+    if rating is None:
+        text.append("-", style="dim")
+    else:
+        text.append(rating, style=RATING_STYLE[rating])
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A report and the last journal seq it includes."""
+
+    seq: int
+    report: Report
+
+
+class DebriefCommands(Provider):
+    """Command palette entries of the debrief: exports and the rating form."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, DebriefScreen):
+            return []
+        out: list[tuple[str, str, Callable[[], object]]] = [
+            (
+                "Debrief: export Markdown, HTML and JSON",
+                "Write the report next to the journal (ctrl+s)",
+                partial(screen.action_export, "all"),
+            )
+        ]
+        for fmt, key in zip(FORMATS, ("F9", "F10", "F11"), strict=True):
+            out.append(
+                (
+                    f"Debrief: export {FORMAT_NAMES[fmt]}",
+                    f"Write the report as {FORMAT_NAMES[fmt]} next to the journal ({key})",
+                    partial(screen.action_export, fmt),
+                )
+            )
+        out.append(
+            (
+                "Debrief: rate objective",
+                "Confirm or override the highlighted objective's rating (Enter, ctrl+r)",
+                screen.action_rate,
+            )
+        )
+        return out
+
+    async def discover(self) -> Hits:
+        """Every entry, shown when the palette opens."""
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Entries matching ``query``."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class DebriefScreen(Screen[None]):
-    """The debrief: summary, journal path, every decision (nothing is private any more).
+    """The debrief: report scores, ratings and findings, summary, journal path, every decision.
+
+    Nothing is private any more: the log shows every agency's decisions.
 
     Args:
         session: The ended (or abandoned) exercise.
     """
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+        Binding("ctrl+s", "export('all')", "Export"),
+        Binding("f9", "export('md')", "Markdown"),
+        Binding("f10", "export('html')", "HTML"),
+        Binding("f11", "export('json')", "JSON"),
+        Binding("ctrl+r", "rate", "Rate objective"),
+    ]
+    COMMANDS = {DebriefCommands}
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.report: Report | None = None
+        """The latest report shown (None until the first is built)."""
+        self.report_seq = -1
+        """Last journal seq included in :attr:`report`."""
+        self.report_error = ""
+        """Why the report could not be built ("" when it could)."""
+        self._building: int | None = None
+        self._detail = "score"
+
+    # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="debrief-scroll"):
-            for i, section in enumerate(self.sections()):
-                yield Static(section, classes="debrief-section", id=f"debrief-{i}")
-        yield Footer()
+        yield Static(id="debrief-head")
+        with Horizontal(id="debrief-body"):
+            with VerticalScroll(id="debrief-scroll"):
+                with Vertical(id="debrief-loading"):
+                    yield Static(
+                        "Scoring the journal and building the report...", id="debrief-loading-text"
+                    )
+                    yield LoadingIndicator()
+                yield ScoreTable(id="debrief-scores")
+                yield Menu(id="debrief-objectives", empty="The scenario has no objectives.")
+                yield Static(id="debrief-findings", classes="debrief-section")
+                yield Static(id="debrief-summary", classes="debrief-section")
+            with VerticalScroll(id="debrief-detail-scroll"):
+                yield Static(id="debrief-detail")
+        yield DecisionLog(id="debrief-log")
+        yield KeyBar(KEYS, classes="keybar")
+
+    def on_mount(self) -> None:
+        titles = {
+            "#debrief-scores": "Scores 0-100 (arrows: agency, stage)",
+            "#debrief-objectives": "Objectives: rating, automatic, evaluator (Enter rates)",
+            "#debrief-detail-scroll": "Why",
+            "#debrief-log": "Decision log (all agencies)",
+        }
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        for widget in (ScoreTable, Menu):
+            self.query_one(widget).display = False
+        self.query_one("#debrief-detail", Static).update(
+            Text("The report is being built...", style="italic dim")
+        )
+        self.refresh_view()
+
+    # ------------------------------------------------------------------ data down
 
     def refresh_view(self) -> None:
-        """Redraw the sections (an observation was added, another terminal wrote)."""
-        for i, section in enumerate(self.sections()):
-            for static in self.query(f"#debrief-{i}"):
-                static.update(section)  # type: ignore[attr-defined]
+        """Redraw from the journal (an observation, a rating, another terminal wrote).
 
-    def sections(self) -> list[RenderableType]:
-        """The debrief's sections, in order (scores and report links go here later)."""
+        The summary and the log follow at once; the report is rebuilt in a worker.
+        """
         s = self.session
-        head = Text("Debrief\n", style="bold underline")
+        self._show_head()
+        summary = Text("Summary\n", style="bold underline")
+        self.query_one("#debrief-summary", Static).update(
+            Group(summary, summary_renderable(s.exercise))
+        )
+        self.query_one(DecisionLog).show(log_lines(s.game, s.records, None))
+        seq = _last_seq(s.records)
+        if seq not in (self.report_seq, self._building):
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Build the report of the journal as it is now, off the UI thread."""
+        s = self.session
+        records = list(s.records)
+        self._building = _last_seq(records)
+        if self.report is not None:
+            self.query_one(ScoreTable).border_subtitle = "updating..."
+        self._build(s.game, records)
+
+    @work(thread=True, exclusive=True, group=BUILD_GROUP, exit_on_error=False)
+    def _build(self, game: Game, records: list[Record]) -> Built:
+        """Worker: the report of ``records``."""
+        return Built(_last_seq(records), build_report(game, records))
+
+    def _show_head(self) -> None:
+        s = self.session
+        st = s.state
+        head = Text()
+        head.append("Debrief ", style="bold reverse")
+        head.append(f" {s.game.scenario.scenario.title}", style="bold")
+        if st.phase == "ended":
+            head.append(f"   EXERCISE ENDED: {st.ended_reason}", style="bold")
+        else:
+            head.append(f"   in progress (round {st.round})", style="bold")
+        head.append("\nJournal: ", style="bold")
         path = s.journal_path
-        head.append("Journal: ", style="bold")
         head.append(str(path.resolve()) if path is not None else "(in memory: nothing saved)")
         if path is not None:
-            head.append("\nEvery decision is in the journal.")
-        head.append("\nF6 adds an evaluator observation; ctrl+q quits.")
-        log = Text("Decision log (all agencies)\n", style="bold underline")
-        log.append("\n".join(log_lines(s.game, s.records, None)))
-        return [head, summary_renderable(s.exercise), log]
+            head.append("   Every decision is in the journal.")
+        head.append("\n")
+        r = self.report
+        if r is None:
+            if self.report_error:
+                head.append(f"The report could not be built: {self.report_error}", style="red")
+            else:
+                head.append("Scoring the journal...", style="italic")
+        else:
+            o = r.overview
+            head.append("Overall ", style="bold")
+            head.append(score_text(o.overall), style=score_style(o.overall))
+            head.append("/100   Harm ", style="bold")
+            head.append(f"{o.harm:.1f} against {o.counterfactual_harm:.1f} with nobody acting")
+            if o.harm_avoided is not None:
+                head.append(f" ({100 * o.harm_avoided:.0f}% avoided)")
+            if r.objectives:
+                head.append("   Objectives ", style="bold")
+                for i, obj in enumerate(r.objectives):
+                    if i:
+                        head.append(" ")
+                    _rating(head, obj.rating)
+        self.query_one("#debrief-head", Static).update(head)
+
+    def show_report(self, built: Built) -> None:
+        """Show a freshly built report (keeps the cursors where they were)."""
+        first = self.report is None
+        self.report, self.report_seq, self.report_error = built.report, built.seq, ""
+        r = built.report
+        self.query("#debrief-loading").remove()
+        table = self.query_one(ScoreTable)
+        menu = self.query_one("#debrief-objectives", Menu)
+        table.display = menu.display = True
+        table.border_subtitle = ""
+        stage_titles = {st.id: st.title for st in r.stages}
+        columns = [(TOTAL, "Total")] + [(st, stage_titles.get(st, st)) for st in r.scores.stages]
+        rows = [
+            ScoreRow(
+                a.id,
+                a.id,
+                (r.scores.agencies[a.id].total.overall.value,)
+                + tuple(
+                    card.overall.value if (card := r.scores.agencies[a.id].stages.get(st)) else None
+                    for st in r.scores.stages
+                ),
+            )
+            for a in r.agencies
+            if a.id in r.scores.agencies
+        ]
+        rows.append(
+            ScoreRow(
+                ALL,
+                "All agencies",
+                (r.scores.total.overall.value,)
+                + tuple(
+                    card.overall.value if (card := r.scores.stage_totals.get(st)) else None
+                    for st in r.scores.stages
+                ),
+            )
+        )
+        table.set_data(columns, rows)
+        menu.set_items([MenuItem(o.id, self._objective_label(o)) for o in r.objectives])
+        self.query_one("#debrief-findings", Static).update(self._findings(r))
+        self._show_head()
+        self._show_detail()
+        if first and (self.focused is None or isinstance(self.focused, VerticalScroll)):
+            self.set_focus(table)  # the panes took the focus while the table was hidden
+
+    def show_error(self, message: str) -> None:
+        """The report could not be built: say why where it would be."""
+        self.report_error = message
+        self._building = None
+        if self.report is None:
+            self.query("#debrief-loading").remove()
+            self.query_one("#debrief-detail", Static).update(
+                Text(f"The report could not be built: {message}", style="red")
+            )
+        else:
+            self.query_one(ScoreTable).border_subtitle = "not updated"
+        self._show_head()
+        self.notify(message, title="Report not built", severity="error")
+
+    # ------------------------------------------------------------------ report sections
+
+    @staticmethod
+    def _objective_label(o: ObjectiveRating) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        _rating(line, o.rating)
+        line.append("  auto ")
+        _rating(line, o.auto)
+        line.append("  eval ")
+        _rating(line, o.confirmed)
+        line.append(f"  {o.title}")
+        return line
+
+    @staticmethod
+    def _findings(r: Report) -> RenderableType:
+        def bullets(title: str, findings: list[Finding], empty: str) -> Iterator[RenderableType]:
+            yield Text(title, style="bold underline")
+            if not findings:
+                yield Text(empty, style="italic dim")
+                return
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(ratio=1)
+            for f in findings:
+                grid.add_row("•", Text(f.text) + Text(_evidence(f.evidence), style="dim"))
+            yield grid
+
+        return Group(
+            *bullets("Strengths", r.strengths, "None drafted."),
+            Text(""),
+            *bullets("Areas for improvement", r.improvements, "None drafted."),
+        )
+
+    def objective(self, objective_id: str | None = None) -> ObjectiveRating | None:
+        """An objective of the current report (the highlighted one when no id is given)."""
+        if self.report is None:
+            return None
+        if objective_id is None:
+            objective_id = self.query_one("#debrief-objectives", Menu).highlighted_id
+        return next((o for o in self.report.objectives if o.id == objective_id), None)
+
+    def score_card(self, agency: str, column: str) -> ScoreCard | None:
+        """The score card of one cell: ``agency`` (or :data:`ALL`) in a stage (or :data:`TOTAL`)."""
+        if self.report is None:
+            return None
+        s = self.report.scores
+        if agency == ALL:
+            return s.total if column == TOTAL else s.stage_totals.get(column)
+        scores = s.agencies.get(agency)
+        if scores is None:
+            return None
+        return scores.total if column == TOTAL else scores.stages.get(column)
+
+    def _score_detail(self, r: Report) -> RenderableType:
+        table = self.query_one(ScoreTable)
+        agency, column = table.row_id, table.column_id
+        if agency is None or column is None:
+            return Text("No scores.", style="italic dim")
+        card = self.score_card(agency, column)
+        names = {a.id: a.name for a in r.agencies}
+        stages = {st.id: st for st in r.stages}
+        title = Text()
+        title.append(
+            "All agencies" if agency == ALL else f"{names.get(agency, agency)} ({agency})",
+            style="bold",
+        )
+        if column == TOTAL:
+            title.append("\nWhole exercise (stages weighted by rounds played)")
+        else:
+            st = stages.get(column)
+            label = f"{st.title} ({st.function})" if st is not None else column
+            rounds = r.scores.rounds.get(column, 0)
+            title.append(f"\n{label}, {rounds} round{'s' if rounds != 1 else ''}")
+        if card is None:
+            return Group(title, Text("Not scored in this stage.", style="italic dim"))
+        title.append("\nOverall ", style="bold")
+        title.append(score_text(card.overall.value), style=score_style(card.overall.value))
+        if card.overall.explanation:
+            title.append(f": {card.overall.explanation}")
+        titles = {d.id: d.title for d in r.dimensions}
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        for dim in r.scores.dimensions:
+            score = card.dimensions.get(dim)
+            if score is None:
+                continue
+            line = Text(f"{titles.get(dim, dim)}: ", style="bold")
+            line.append(score.explanation)
+            line.append(_evidence(score.evidence), style="dim")
+            grid.add_row(Text(score_text(score.value), style=score_style(score.value)), line)
+        return Group(title, Text(""), grid)
+
+    def _objective_detail(self, r: Report) -> RenderableType:
+        o = self.objective()
+        if o is None:
+            return Text("The scenario has no objectives.", style="italic dim")
+        done = sum(1 for t in o.tasks if t.status == "on_time")
+        text = Text()
+        text.append(f"{o.title}\n", style="bold")
+        if o.capability:
+            text.append(f"Capability: {o.capability}\n")
+        text.append(f"Critical tasks on time: {done}/{len(o.tasks)} ({100 * o.share:.0f}%)\n")
+        text.append("Rating that counts ", style="bold")
+        _rating(text, o.rating)
+        text.append(f" ({RATING_TITLES[o.rating]})\n")
+        text.append("Automatic ", style="bold")
+        _rating(text, o.auto)
+        text.append(f": {o.reason}\n")
+        text.append("Evaluator ", style="bold")
+        if o.confirmed is None:
+            text.append("not confirmed yet. Enter (or ctrl+r) confirms or overrides.\n")
+        else:
+            _rating(text, o.confirmed)
+            text.append(f": {o.note or '(no note)'} (journal #{o.confirmed_seq})\n")
+        if o.tasks:
+            text.append("\nCritical tasks\n", style="bold underline")
+        for t in o.tasks:
+            status, style = TASK_STATUS.get(t.status, (t.status, ""))
+            text.append(f"[{status}]", style=style)
+            text.append(f" {t.text}")
+            if t.agency:
+                text.append(f" ({t.agency})")
+            if t.deadline:
+                text.append(f", due {t.deadline}")
+            if t.done_by:
+                text.append(f": done by {t.done_by} in round {t.round} (#{t.seq})")
+            text.append("\n")
+        if o.flags:
+            text.append("\nFlags\n", style="bold underline")
+        for f in o.flags:
+            text.append(f"{f.severity} ", style="bold red" if f.severity == "major" else "yellow")
+            text.append(f"{f.code}: {f.text}")
+            text.append(_evidence(f.evidence) + "\n", style="dim")
+        text.rstrip()
+        return text
+
+    def _show_detail(self) -> None:
+        """Explain what the cursor is on: a score cell or an objective."""
+        r = self.report
+        if r is None:
+            return
+        if self._detail == "objective":
+            body = self._objective_detail(r)
+            title = "Why: objective"
+        else:
+            body = self._score_detail(r)
+            title = "Why: scores"
+        self.query_one("#debrief-detail", Static).update(body)
+        scroll = self.query_one("#debrief-detail-scroll")
+        scroll.border_title = title
+        scroll.scroll_home(animate=False)
+
+    # ------------------------------------------------------------------ events
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == BUILD_GROUP:
+            if event.state == WorkerState.SUCCESS and isinstance(worker.result, Built):
+                if worker.result.seq == self._building:
+                    self._building = None
+                if worker.result.seq > self.report_seq:
+                    self.show_report(worker.result)
+            elif event.state == WorkerState.ERROR:
+                self.show_error(str(worker.error))
+        elif worker.group == EXPORT_GROUP:
+            if event.state == WorkerState.SUCCESS and worker.result:
+                paths: list[Path] = list(worker.result)  # type: ignore[call-overload]
+                self.notify(
+                    "\n".join(str(p) for p in paths),
+                    title="Report written",
+                )
+            elif event.state == WorkerState.ERROR:
+                self.notify(str(worker.error), title="Report not written", severity="error")
+
+    @on(ScoreTable.Highlighted, "#debrief-scores")
+    def _score_highlighted(self, event: ScoreTable.Highlighted) -> None:
+        event.stop()
+        if self._detail == "score" or event.table.has_focus:
+            self._detail = "score"
+            self._show_detail()
+
+    @on(Menu.Highlighted, "#debrief-objectives")
+    def _objective_highlighted(self, event: Menu.Highlighted) -> None:
+        event.stop()
+        self._detail = "objective"
+        self._show_detail()
+
+    @on(Menu.Selected, "#debrief-objectives")
+    def _objective_selected(self, event: Menu.Selected) -> None:
+        event.stop()
+        self.rate(event.item_id)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        mode = {"debrief-scores": "score", "debrief-objectives": "objective"}.get(
+            event.widget.id or ""
+        )
+        if mode is not None and mode != self._detail:
+            self._detail = mode
+            self._show_detail()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_export(self, fmt: str = "all") -> None:
+        """Write the report next to the journal (``all``: Markdown, HTML and JSON)."""
+        fmts = FORMATS if fmt == "all" else (fmt,)
+        s = self.session
+        records = list(s.records)
+        current = self.report if self.report_seq == _last_seq(records) else None
+        paths = report_paths(s)
+        self._export(s.game, records, current, [(f, paths[f]) for f in fmts])
+
+    @work(thread=True, group=EXPORT_GROUP, exit_on_error=False)
+    def _export(
+        self,
+        game: Game,
+        records: list[Record],
+        report: Report | None,
+        targets: list[tuple[str, Path]],
+    ) -> list[Path]:
+        """Worker: render and write the report (built first when none is up to date)."""
+        if report is None:
+            report = build_report(game, records)
+        written: list[Path] = []
+        for fmt, path in targets:
+            write_text_atomic(path, render(report, fmt))
+            written.append(path)
+        return written
+
+    def action_rate(self) -> None:
+        """Confirm or override the highlighted objective's rating."""
+        self.rate(None)
+
+    def rate(self, objective_id: str | None) -> None:
+        """Open the rating form of an objective (the highlighted one when None)."""
+        if self.report is None:
+            self.notify("The report is still being built.", severity="warning")
+            return
+        o = self.objective(objective_id)
+        if o is None:
+            self.notify("The scenario has no objectives to rate.", severity="warning")
+            return
+        self.app.push_screen(RatingForm(o, self.session.check), self._decide)
+
+    def _decide(self, command: cm.ConfirmRating | None) -> None:
+        """Send the evaluator's rating up to the app, which journals it (None: cancelled)."""
+        if command is not None:
+            self.post_message(Decide(command))
