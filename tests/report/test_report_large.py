@@ -1,9 +1,12 @@
-"""Report generation stays fast: 2000 decisions in well under a second."""
+"""A long exercise (2000+ decisions) gives a complete report in every format.
+
+How long that takes is measured by ``bench/run.py`` (target < 1 s), not by a test.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import time
+import json
 
 from report_fixtures import fixed_clock, typhoon
 
@@ -29,18 +32,19 @@ def _long_game():  # noqa: ANN202 - test helper
     )
 
 
-def test_report_of_2000_decisions_takes_less_than_a_second() -> None:
+def test_report_of_2000_decisions_is_complete_in_every_format() -> None:
     game = _long_game()
     ex = Exercise.new(game, None, seed=3, clock=fixed_clock)
     play_to_end(ex, parse_policies("random", game.order))
     decisions = sum(1 for r in ex.records if r.event.kind in DECISIONS)
     assert decisions >= 2000
-    best = float("inf")
-    for _ in range(3):
-        clear_cache()  # the counterfactual run is part of the measured time
-        start = time.perf_counter()
-        report = build_report(game, ex.records)
-        for fmt in ("md", "html", "json"):
-            assert render(report, fmt)
-        best = min(best, time.perf_counter() - start)
-    assert best < 1.0, f"{decisions} decisions took {best:.2f} s"
+    clear_cache()
+    report = build_report(game, ex.records)
+    data = json.loads(render(report, "json"))
+    # Every decision is counted and on the timeline; every agency is in the report.
+    assert data["overview"]["decisions"] == decisions
+    entries = [e for part in data["timeline"] for e in part["entries"]]
+    assert sum(1 for e in entries if e["category"] == "decision") >= decisions
+    assert [a["id"] for a in data["agencies"]] == list(game.order)
+    assert "<svg" in render(report, "html")
+    assert "## 5. Improvement plan" in render(report, "md")
