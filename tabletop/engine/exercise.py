@@ -30,17 +30,23 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def _find_scenario(recorded: str, journal: Path) -> str:
-    """Where the scenario a journal recorded is now (as recorded when nowhere else)."""
+def scenario_candidates(recorded: str, journal: Path) -> list[Path]:
+    """Where the scenario a journal recorded may be now, most likely first.
+
+    The journal stores the path as given when the exercise started (often relative
+    to the folder it ran in), so the journal's folders and the project are tried too,
+    then files of the same name beside the journal and in the project's scenarios.
+    """
     from tabletop.loader.game import PROJECT_ROOT
 
     rec = Path(recorded)
-    if rec.is_absolute() or rec.is_file():
-        return recorded
-    for base in (journal.resolve().parent, journal.resolve().parent.parent, PROJECT_ROOT):
-        if (base / rec).is_file():
-            return str(base / rec)
-    return recorded
+    if rec.is_absolute():
+        out = [rec]
+    else:
+        out = [Path.cwd() / rec, journal.parent / rec, journal.parent.parent / rec]
+        out.append(PROJECT_ROOT / rec)
+    out += [journal.parent / rec.name, PROJECT_ROOT / "scenarios" / rec.name]
+    return list(dict.fromkeys(out))
 
 
 class Exercise:
@@ -105,7 +111,8 @@ class Exercise:
         if not records or not isinstance(records[0].event, ExerciseStarted):
             raise JournalError(f"{path}: the journal has no exercise_started event")
         head = records[0].event
-        game = load_game(_find_scenario(head.scenario_path, Path(path)))
+        found = [c for c in scenario_candidates(head.scenario_path, Path(path)) if c.is_file()]
+        game = load_game(found[0] if found else head.scenario_path)
         if game.scenario_hash != head.scenario_hash:
             raise JournalError(
                 f"{path}: the scenario file {head.scenario_path} changed since the exercise "

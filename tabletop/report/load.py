@@ -5,24 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tabletop.engine.exercise import scenario_candidates
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError
 from tabletop.journal import Journal
 from tabletop.model.events import ExerciseStarted, Record
-
-
-def _candidates(recorded: str, journal: Path) -> list[Path]:
-    """Where the scenario of a journal may be: as recorded, then near the journal."""
-    from tabletop.loader.game import PROJECT_ROOT
-
-    rec = Path(recorded)
-    if rec.is_absolute():
-        out = [rec]
-    else:
-        out = [Path.cwd() / rec, journal.parent / rec, journal.parent.parent / rec]
-        out.append(PROJECT_ROOT / rec)
-    out += [journal.parent / rec.name, PROJECT_ROOT / "scenarios" / rec.name]
-    return list(dict.fromkeys(out))
 
 
 def find_scenario(head: ExerciseStarted, journal: Path) -> Path:
@@ -37,7 +24,7 @@ def find_scenario(head: ExerciseStarted, journal: Path) -> Path:
     from tabletop.loader.game import sha256_file
 
     changed: list[Path] = []
-    for cand in _candidates(head.scenario_path, journal):
+    for cand in scenario_candidates(head.scenario_path, journal):
         if not cand.is_file():
             continue
         if sha256_file(cand) == head.scenario_hash:
