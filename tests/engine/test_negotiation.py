@@ -332,7 +332,8 @@ def test_action_commitment_is_honoured_by_that_action(play: Driver) -> None:
     assert resolved.status == "honoured"
 
 
-def test_information_commitment_needs_the_creditor_to_get_it(play: Driver) -> None:
+def _agree_information(play: Driver) -> None:
+    """a_water owes county information on the reservoir by round 2; back at a_water's turn."""
     play.turn_to("a_water")
     play.propose(
         mechanism="regional_cooperation",
@@ -350,29 +351,17 @@ def test_information_commitment_needs_the_creditor_to_get_it(play: Driver) -> No
     play.turn_to("county")
     play.answer("P1")
     play.turn_to("a_water")
+
+
+def test_information_commitment_needs_the_creditor_to_get_it(play: Driver) -> None:
+    _agree_information(play)
     # Shared with b_health, not with the creditor county: nothing towards the commitment.
     e = play.act("share_information", target="b_health", region="reservoir")
     assert e.progress == {}
 
 
 def test_information_commitment_honoured_by_sharing_with_the_creditor(play: Driver) -> None:
-    play.turn_to("a_water")
-    play.propose(
-        mechanism="regional_cooperation",
-        parties=["a_water", "county"],
-        commitments=[
-            cm.CommitmentSpec(
-                debtor="a_water",
-                creditor="county",
-                deliverable="information",
-                region="reservoir",
-                due_round=2,
-            )
-        ],
-    )
-    play.turn_to("county")
-    play.answer("P1")
-    play.turn_to("a_water")
+    _agree_information(play)
     e = play.act("share_information", target="county", region="reservoir")
     assert e.progress == {"P1.c1": 1.0}
     assert [r.status for r in resolve_due(play)] == ["honoured"]

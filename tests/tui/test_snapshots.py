@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import SelectionList
+from tui_helpers import reveal_turn
 
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.proposal import ProposalForm
-from tabletop.tui.screens.turn import TurnScreen
 
 SIZE = (120, 40)
 FIXED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -54,10 +54,7 @@ def test_action_form(snap_compare, tiny_scenario: Path) -> None:
     app = make_app(tiny_scenario)
 
     async def run_before(pilot) -> None:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, TurnScreen)
+        screen = await reveal_turn(pilot)
         screen.choose_action("deploy")
         await pilot.pause()
 
@@ -93,10 +90,7 @@ def test_counter_beside_previous_version(snap_compare, tiny_scenario: Path) -> N
         app.submit(cm.CounterProposal(agency="beta", proposal="P1", commitments=[counter]))
         app.submit(cm.EndTurn(agency="beta"))
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, TurnScreen)
+        screen = await reveal_turn(pilot)
         screen.open_proposal("P2")
         await pilot.pause()
 
@@ -107,10 +101,7 @@ def test_proposal_form(snap_compare, tiny_scenario: Path) -> None:
     app = make_app(tiny_scenario)
 
     async def run_before(pilot) -> None:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, TurnScreen)
+        screen = await reveal_turn(pilot)
         screen.action_new_proposal()
         await pilot.pause()
         form = app.screen

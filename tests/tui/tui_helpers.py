@@ -6,8 +6,10 @@ import io
 
 from rich.console import Console
 from textual.app import App
+from textual.pilot import Pilot
 
 from tabletop.loader.game import PROJECT_ROOT
+from tabletop.tui.screens.turn import TurnScreen
 
 RULES = (PROJECT_ROOT / "rules" / "standard.toml").resolve()
 
@@ -117,3 +119,12 @@ def dom_text(app: App) -> str:
         for log in screen.query(DecisionLog):
             parts.extend(log.shown)
     return "\n".join(parts)
+
+
+async def reveal_turn(pilot: Pilot) -> TurnScreen:
+    """Press Enter on the handover screen and return the revealed turn screen."""
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, TurnScreen)
+    return screen
