@@ -70,11 +70,9 @@ class Exercise:
         self.game = game
         self.journal = journal
         self.clock = clock
-        self.initial = initial_state(game)
-        if seed is not None:
-            self.initial.seed = seed
-        self.state = initial_state(game)
-        self.state.seed = self.initial.seed
+        #: The exercise seed (the scenario's unless overridden).
+        self.seed = game.scenario.scenario.seed if seed is None else seed
+        self.state = self._fresh()
         self.records: list[Record] = []
         # Decision ids: a random prefix per process and a counter (unique across writers).
         self._id_prefix = uuid.uuid4().hex[:16]
@@ -187,7 +185,7 @@ class Exercise:
 
     def _fresh(self) -> ExerciseState:
         st = initial_state(self.game)
-        st.seed = self.initial.seed
+        st.seed = self.seed
         return st
 
     def replayed(self) -> ExerciseState:

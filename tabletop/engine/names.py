@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from tabletop.model.rules import RulePack
+from tabletop.model.rules import MECHANISMS, RulePack
 from tabletop.model.scenario import Scenario
 from tabletop.model.state import AgencyState, ExerciseState, RegionState
 
@@ -69,14 +69,13 @@ def names_for(
     regions: Iterable[str], agencies: Iterable[str], injects: Iterable[str], resources: list[str]
 ) -> list[str]:
     """Condition names for these region, agency, inject and resource ids."""
-    names = list(GLOBAL_NAMES)
+    names = generic_names()
     for rid in regions:
         names += [f"regions.{rid}.{f}" for f in REGION_READ]
     for aid in agencies:
         names += [f"agencies.{aid}.{f}" for f in AGENCY_READ]
         names += [f"agencies.{aid}.resources.{r}" for r in resources]
     names += [f"fired.{i}" for i in injects]
-    names += [f"agreements.{m}" for m in _mechanisms()]
     return names
 
 
@@ -94,9 +93,14 @@ def targets_for(regions: Iterable[str], agencies: Iterable[str], resources: list
     return out
 
 
-def action_names(scenario: Scenario, rules: RulePack) -> list[str]:
-    """Names an action effect may read: conditions plus the acting context."""
-    names = condition_names(scenario, rules) + list(ACTION_NAMES)
+def generic_names() -> list[str]:
+    """Condition names that do not depend on a scenario (rule-pack stage conditions)."""
+    return list(GLOBAL_NAMES) + [f"agreements.{m}" for m in MECHANISMS]
+
+
+def action_names(rules: RulePack) -> list[str]:
+    """Names a rule-pack action effect may read: generic names plus the acting context."""
+    names = generic_names() + list(ACTION_NAMES)
     names += [f"region.{f}" for f in REGION_READ]
     for who in ("self", "target"):
         names += [f"{who}.{f}" for f in AGENCY_READ]
@@ -111,12 +115,6 @@ def action_targets(rules: RulePack) -> list[str]:
         out += [f"{who}.{f}" for f in AGENCY_WRITE]
         out += [f"{who}.resources.{r}" for r in rules.resources]
     return out
-
-
-def _mechanisms() -> Iterable[str]:
-    from tabletop.model.rules import MECHANISMS
-
-    return MECHANISMS
 
 
 def region_values(r: RegionState) -> dict[str, float]:
@@ -174,7 +172,7 @@ def state_env(state: ExerciseState) -> dict[str, float | str]:
     env["min_trust"] = min(trusts)
     active = [p for p in state.proposals.values() if p.status == "active"]
     env["active_agreements"] = float(len(active))
-    for m in _mechanisms():
+    for m in MECHANISMS:
         env[f"agreements.{m}"] = float(sum(1 for p in active if p.mechanism == m))
     for iid in state.fired:
         env[f"fired.{iid}"] = 1.0

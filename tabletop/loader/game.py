@@ -17,11 +17,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tabletop.engine.game import Game
-from tabletop.engine.names import GLOBAL_NAMES, action_targets, names_for, targets_for
+from tabletop.engine.names import (
+    action_names,
+    action_targets,
+    generic_names,
+    names_for,
+    targets_for,
+)
 from tabletop.errors import ExpressionError, Problem, ScenarioError
 from tabletop.expr import Effect, Expr, parse_effect, parse_expr
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
-from tabletop.model.rules import LEVELS, MECHANISMS, RulePack
+from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
 
 #: Where bundled rule packs and scenarios live (the repository checkout).
@@ -104,7 +110,7 @@ def load_rules(
             c.ref(("stages", i, "regress_to"), st.regress_to, stage_ids, "stage")
             if st.regress_to in stage_ids and stage_ids.index(st.regress_to) >= i:
                 c.add(("stages", i, "regress_to"), "a resurgence must go back to an earlier stage")
-    names = list(GLOBAL_NAMES) + [f"agreements.{m}" for m in MECHANISMS]
+    names = generic_names()
     conditions: dict[str, Expr] = {}
     for i, st in enumerate(rules.stages):
         for field in ("advance_if", "regress_if"):
@@ -115,7 +121,7 @@ def load_rules(
                     conditions[f"{field.split('_')[0]}:{st.id}"] = got
     effects: dict[str, tuple[Effect, ...]] = {}
     # Rule-pack effects cannot name scenario regions: only generic names.
-    generic = _generic_action_names(rules)
+    generic = action_names(rules)
     targets = action_targets(rules)
     for aid, act in rules.actions.items():
         for s_i, s in enumerate(act.stages):
@@ -128,18 +134,6 @@ def load_rules(
     if c.problems:
         raise ScenarioError(c.problems)
     return rules, conditions, effects
-
-
-def _generic_action_names(rules: RulePack) -> list[str]:
-    """Action-effect names that do not depend on a scenario."""
-    from tabletop.engine.names import ACTION_NAMES, AGENCY_READ, REGION_READ
-
-    names = list(GLOBAL_NAMES) + list(ACTION_NAMES) + [f"agreements.{m}" for m in MECHANISMS]
-    names += [f"region.{f}" for f in REGION_READ]
-    for who in ("self", "target"):
-        names += [f"{who}.{f}" for f in AGENCY_READ]
-        names += [f"{who}.resources.{r}" for r in rules.resources]
-    return names
 
 
 def _is_path(ref: str) -> bool:
