@@ -218,7 +218,10 @@ def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[e
             cmd.amount <= stock + 1e-9,
             f"the amount {cmd.amount:g} is more than the {stock:g} {cmd.resource} you hold",
         )
-    return [_action_event(game, state, cmd, handler)]
+    events: list[ev.Event] = [_action_event(game, state, cmd, handler)]
+    if handler in ("directive", "assign_counterpart"):
+        events.append(_directive_event(state, cmd, counterpart=handler == "assign_counterpart"))
+    return events
 
 
 def _action_event(
@@ -462,8 +465,9 @@ def _progress(
 
 
 def _directive_event(
-    game: Game, state: ExerciseState, cmd: cm.TakeAction, counterpart: bool
+    state: ExerciseState, cmd: cm.TakeAction, counterpart: bool
 ) -> ev.DirectiveIssued:
+    """The directive a ``directive`` or ``assign_counterpart`` action issues."""
     return ev.DirectiveIssued(
         directive=f"D{len(state.directives) + 1}",
         issuer=cmd.agency,
@@ -475,15 +479,6 @@ def _directive_event(
         stage=state.stage,
         counterpart=counterpart,
     )
-
-
-def _take_action_full(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[ev.Event]:
-    events = _take_action(game, state, cmd)
-    if len(events) == 1 and isinstance(events[0], ev.ActionTaken):
-        h = events[0].handler
-        if h in ("directive", "assign_counterpart"):
-            events.append(_directive_event(game, state, cmd, counterpart=h == "assign_counterpart"))
-    return events
 
 
 # --------------------------------------------------------------------------- negotiation
@@ -744,7 +739,7 @@ def _confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev
 
 _DISPATCH = {
     "start": _start,
-    "take_action": _take_action_full,
+    "take_action": _take_action,
     "propose_agreement": _propose,
     "answer_proposal": _answer,
     "counter_proposal": _counter,
