@@ -13,13 +13,46 @@ from collections.abc import Callable, Iterator
 
 from tabletop.engine.exercise import Exercise
 from tabletop.engine.legal import ActionOption, knows, legal_actions, open_proposals_for, option
-from tabletop.engine.resolve import need_for
+from tabletop.engine.resolve import need_of
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
 from tabletop.model.rules import WARNING_LEVELS
 
 Policy = Callable[[Exercise, str, random.Random], Iterator[cm.Command]]
 POLICIES = ("cooperative", "selfish", "random")
+
+
+class _LazyRandom(random.Random):
+    """A ``random.Random`` seeded on its first draw, with the same draws as one seeded at once.
+
+    Seeding a Mersenne Twister from a string costs more than most bot turns
+    (which never draw), so :func:`play_turn` hands policies this instead.
+    """
+
+    def __init__(self, seed: str) -> None:  # noqa: D107 - no super().__init__: seeding waits
+        self._pending: str | None = seed
+        self.gauss_next = None
+
+    def _ready(self) -> None:
+        if self._pending is not None:
+            seed, self._pending = self._pending, None
+            super().seed(seed)
+
+    def seed(self, a: object = None, version: int = 2) -> None:  # noqa: D102
+        self._pending = None
+        super().seed(a, version)
+
+    def random(self) -> float:  # noqa: D102
+        self._ready()
+        return super().random()
+
+    def getrandbits(self, k: int) -> int:  # noqa: D102
+        self._ready()
+        return super().getrandbits(k)
+
+    def getstate(self) -> tuple[object, ...]:  # noqa: D102
+        self._ready()
+        return super().getstate()
 
 
 def _options(ex: Exercise, agency: str) -> dict[str, ActionOption]:
@@ -37,8 +70,7 @@ def _first(ex: Exercise, agency: str, handler: str) -> ActionOption | None:
 
 def _unmet(ex: Exercise, region: str, resource: str) -> float:
     r = ex.state.regions[region]
-    need = need_for(ex.game, region, r.hazard).get(resource, 0.0)
-    return need - r.delivered.get(resource, 0.0)
+    return need_of(ex.game, region, r.hazard, resource) - r.delivered.get(resource, 0.0)
 
 
 def _warning_level(ex: Exercise, region: str) -> str:
@@ -302,7 +334,7 @@ POLICY_FUNCTIONS: dict[str, Policy] = {
 
 def play_turn(ex: Exercise, agency: str, policy: Policy) -> int:
     """Let ``policy`` play ``agency``'s current turn, then end it. Returns decisions accepted."""
-    rng = random.Random(f"{ex.state.seed}:{agency}:{ex.state.round}")
+    rng = _LazyRandom(f"{ex.state.seed}:{agency}:{ex.state.round}")
     done = 0
     for command in policy(ex, agency, rng):
         if ex.state.active != agency or ex.state.agencies[agency].points <= 0:

@@ -52,10 +52,10 @@ def _require(ok: bool, message: str) -> None:
 
 
 class _Work:
-    """A private copy of the state that follows the events being decided."""
+    """The state being decided on, and the events made so far (each applied as it is made)."""
 
     def __init__(self, state: ExerciseState) -> None:
-        self.state = clone_state(state)
+        self.state = state
         self.events: list[ev.Event] = []
 
     def emit(self, event: ev.Event) -> None:
@@ -64,7 +64,21 @@ class _Work:
 
 
 def decide(game: Game, state: ExerciseState, command: cm.Command) -> list[ev.Event]:
-    """Check ``command`` against ``state`` and return the events it causes.
+    """Check ``command`` against ``state`` and return the events it causes; ``state`` is unchanged.
+
+    Raises:
+        IllegalCommand: the command is not legal now (the message says why).
+    """
+    return decide_in_place(game, clone_state(state), command)
+
+
+def decide_in_place(game: Game, state: ExerciseState, command: cm.Command) -> list[ev.Event]:
+    """:func:`decide`, applying the events to ``state`` as they are made.
+
+    Afterwards ``state`` equals ``evolve`` of every returned event applied in turn,
+    without the copy :func:`decide` makes (a round's resolution needs each step's
+    state, so it evolves as it goes). When it raises, ``state`` is unchanged if its
+    ``events`` counter is; otherwise the caller must rebuild it (``Exercise`` refolds).
 
     Raises:
         IllegalCommand: the command is not legal now (the message says why).
@@ -72,7 +86,12 @@ def decide(game: Game, state: ExerciseState, command: cm.Command) -> list[ev.Eve
     fn = _DISPATCH.get(command.kind)
     if fn is None:  # pragma: no cover - the Command union is closed
         raise IllegalCommand(f"unknown command '{command.kind}'")
-    return fn(game, state, command)
+    before = state.events
+    events = fn(game, state, command)
+    # Steps that never needed an intermediate state return their events unapplied.
+    for event in events[state.events - before :]:
+        evolve(state, event)
+    return events
 
 
 # --------------------------------------------------------------------------- lifecycle
@@ -155,10 +174,9 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
 def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Event]:
     _require_turn(state, cmd.agency)
     ended = ev.TurnEnded(agency=cmd.agency, points_left=state.agencies[cmd.agency].points)
-    idx = game.order.index(cmd.agency)
-    if idx + 1 < len(game.order):
+    nxt = game.next_agency[cmd.agency]
+    if nxt is not None:
         # The next agency's turn: nothing depends on intermediate state, no copy needed.
-        nxt = game.order[idx + 1]
         return [ended, ev.TurnStarted(agency=nxt, points=game.rules.pack.action_points)]
     from tabletop.engine.resolve import resolve_round
 
@@ -190,7 +208,7 @@ def _choice(
 
 
 def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[ev.Event]:
-    handler = game.handler(cmd.action) if cmd.action in game.rules.actions else None
+    handler = game.handlers.get(cmd.action)
     if handler == "pass":
         return _end_turn(game, state, cm.EndTurn(agency=cmd.agency))
     if handler is None:
@@ -237,7 +255,7 @@ def _action_event(
     amount = cmd.amount
     fit = 0.0
     region = cmd.region
-    tags = list(rule.tags)
+    tags = list(game.action_tags[cmd.action])
     if cmd.target is not None and cmd.target != agency:
         axis = game.axis(agency, cmd.target)
         tags = [t for t in tags if t not in ("horizontal", "vertical")] + [axis]
@@ -330,7 +348,7 @@ def _action_event(
                 left -= take
     effects = game.action_effects.get(cmd.action, ())
     if effects:
-        names = frozenset(n for eff in effects for n in eff.value.names)
+        names = game.effect_names[cmd.action]
         env = _action_env(game, state, agency, cmd.target, region, amount, fit, cmd.accuracy, names)
         for eff in effects:
             name = _bind(eff.target, agency, cmd.target, region)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tabletop.engine.decide import decide
+from tabletop.engine.decide import decide_in_place
 from tabletop.engine.evolve import evolve, fold, initial_state
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError
@@ -154,19 +154,34 @@ class Exercise:
         else:
             self._id_count += 1
             decision_id = f"{self._id_prefix}-{self._id_count}"
-        events = decide(self.game, self.state, command)
-        at = self.clock().isoformat()
-        seq = self.last_seq
-        records = [Record(seq + i + 1, decision_id, at, e) for i, e in enumerate(events)]
-        if self.journal is not None:
-            self.journal.append(records, expected_last=seq)
+        # Decided on the live state (no copy); whatever goes wrong before the
+        # events are stored, the state is rebuilt from the stored records.
+        applied = self.state.events
+        try:
+            events = decide_in_place(self.game, self.state, command)
+            at = self.clock().isoformat()
+            seq = self.last_seq
+            records = [Record(seq + i + 1, decision_id, at, e) for i, e in enumerate(events)]
+            if self.journal is not None:
+                self.journal.append(records, expected_last=seq)
+        except BaseException:
+            if self.state.events != applied:
+                self.state = self.replayed()
+            raise
         self.records.extend(records)
-        if any(r.event.kind == "turn_undone" for r in records):
-            self.state = fold(self._fresh(), self.records)
-        else:
-            for r in records:
-                evolve(self.state, r.event)
+        if any(e.kind == "turn_undone" for e in events):
+            # fold skips the decisions an undo takes back: rebuild.
+            self.state = self.replayed()
         return records
+
+    def _apply(self, records: list[Record]) -> None:
+        """Evolve the state by ``records`` (just appended); an undo refolds from the start."""
+        state = self.state
+        for r in records:
+            if r.event.kind == "turn_undone":
+                self.state = self.replayed()
+                return
+            evolve(state, r.event)
 
     def refresh(self) -> list[Record]:
         """Read records other processes appended; apply them. Returns them."""
@@ -176,11 +191,7 @@ class Exercise:
         if not new:
             return []
         self.records.extend(new)
-        if any(r.event.kind == "turn_undone" for r in new):
-            self.state = fold(self._fresh(), self.records)
-        else:
-            for r in new:
-                evolve(self.state, r.event)
+        self._apply(new)
         return new
 
     def _fresh(self) -> ExerciseState:

@@ -78,12 +78,42 @@ class Game:
             "need_weights",
             tuple((res, rule.need_weight) for res, rule in self.rules.resources.items()),
         )
+        object.__setattr__(self, "need_weight", dict(self.need_weights))
         handlers = {a: self.rules.handler(a) for a in self.rules.actions}
         by_handler: dict[str, list[str]] = {}
         for a, h in handlers.items():
             by_handler.setdefault(h, []).append(a)
         object.__setattr__(self, "handlers", handlers)
         object.__setattr__(self, "by_handler", {h: tuple(a) for h, a in by_handler.items()})
+        # Tables the hot paths (legality, decide) read instead of rebuilding per call.
+        object.__setattr__(self, "region_ids", tuple(sc.regions))
+        order = self.order
+        object.__setattr__(
+            self,
+            "next_agency",
+            {a: order[i + 1] if i + 1 < len(order) else None for i, a in enumerate(order)},
+        )
+        object.__setattr__(
+            self, "others", {a: tuple(b for b in self.order if b != a) for a in self.order}
+        )
+        object.__setattr__(
+            self, "action_tags", {a: tuple(r.tags) for a, r in self.rules.actions.items()}
+        )
+        object.__setattr__(
+            self,
+            "orderable",
+            tuple(
+                a for a, h in handlers.items() if h not in ("pass", "accept", "reject", "counter")
+            ),
+        )
+        object.__setattr__(
+            self,
+            "effect_names",
+            {
+                a: frozenset(n for eff in effects for n in eff.value.names)
+                for a, effects in self.action_effects.items()
+            },
+        )
 
     # Attributes set in __post_init__ (declared for type checkers).
     order: tuple[str, ...] = field(init=False)
@@ -96,8 +126,15 @@ class Game:
     incoming: dict[str, tuple[tuple[str, float], ...]] = field(init=False)
     need_base: dict[str, float] = field(init=False)
     need_weights: tuple[tuple[str, float], ...] = field(init=False)
+    need_weight: dict[str, float] = field(init=False)
     handlers: dict[str, str] = field(init=False)
     by_handler: dict[str, tuple[str, ...]] = field(init=False)
+    region_ids: tuple[str, ...] = field(init=False)
+    next_agency: dict[str, str | None] = field(init=False)
+    others: dict[str, tuple[str, ...]] = field(init=False)
+    action_tags: dict[str, tuple[str, ...]] = field(init=False)
+    orderable: tuple[str, ...] = field(init=False)
+    effect_names: dict[str, frozenset[str]] = field(init=False)
 
     def stage(self, stage_id: str) -> StageRule:
         """The rule of a stage."""
@@ -115,9 +152,9 @@ class Game:
         """The engine verb of an action."""
         return self.handlers[action_id]
 
-    def actions_with(self, handler: str) -> list[str]:
+    def actions_with(self, handler: str) -> tuple[str, ...]:
         """Catalogue ids whose verb is ``handler`` (catalogue order)."""
-        return list(self.by_handler.get(handler, ()))
+        return self.by_handler.get(handler, ())
 
     def axis(self, a: str, b: str) -> str:
         """``vertical`` when one agency is above the other, else ``horizontal``."""

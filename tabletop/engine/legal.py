@@ -7,6 +7,7 @@ legality.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tabletop.engine.game import Game
@@ -109,81 +110,105 @@ def open_proposals_for(state: ExerciseState, agency: str) -> list[str]:
 
 def param_choices(game: Game, state: ExerciseState, agency: str, handler: str) -> tuple[Param, ...]:
     """Parameters of a verb for ``agency`` now, with their legal values."""
-    sc = game.scenario
+    build = _PARAMS.get(handler)
+    return build(game, state, agency) if build is not None else ()
+
+
+# One builder per verb: each computes only what its parameters need (this runs for
+# every menu entry and every decision, so nothing is built that is not used).
+_Builder = Callable[[Game, ExerciseState, str], tuple[Param, ...]]
+
+
+def _stocked(state: ExerciseState, agency: str) -> tuple[str, ...]:
+    return tuple(r for r, v in state.agencies[agency].resources.items() if v > 0)
+
+
+def _deploy_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param, ...]:
     ag = state.agencies[agency]
-    regions = tuple(sc.regions)
-    span = game.span[agency]
-    others = tuple(a for a in game.order if a != agency)
-    subs = game.subordinates[agency]
-    stocked = tuple(r for r, v in ag.resources.items() if v > 0)
-    if handler == "monitor":
-        return (Param("region", regions),)
-    if handler == "report_up":
-        return (Param("region", span), Param("accuracy", maximum=1.0))
-    if handler == "share_information":
-        known = tuple(r for r in regions if knows(game, state, agency, r))
-        return (Param("target", others), Param("region", known))
-    if handler == "issue_warning":
-        return (Param("region", span), Param("level", WARNING_LEVELS))
-    if handler == "public_release":
-        return (Param("region", span),)
-    if handler == "deploy":
-        most = max((ag.resources[r] for r in stocked), default=0.0)
-        return (Param("region", regions), Param("resource", stocked), Param("amount", maximum=most))
-    if handler == "invest_prevention":
-        return (Param("region", span), Param("amount", maximum=ag.budget))
-    if handler == "request_support":
-        return (
-            Param("target", others),
-            Param("region", span),
-            Param("resource", tuple(game.rules.resources)),
-            Param("amount", maximum=1e6),
-        )
-    if handler == "local_protection":
-        return (Param("mode", PROTECTION_MODES), Param("region", span, optional=True))
-    if handler == "activate_response":
-        return (Param("level", RESPONSE_LEVELS),)
-    if handler == "directive":
-        orders = tuple(
-            a
-            for a in game.rules.actions
-            if game.handler(a) not in ("pass", "accept", "reject", "counter")
-        )
-        return (
-            Param("target", subs),
-            Param("order", orders),
-            Param("region", regions, optional=True),
-        )
-    if handler == "special_funds":
-        return (Param("target", subs), Param("amount", maximum=ag.budget))
-    if handler in ("transfer_payment", "compensate"):
-        return (Param("target", others), Param("amount", maximum=ag.budget))
-    if handler == "assign_counterpart":
-        return (Param("target", subs), Param("region", regions))
-    if handler == "formalize":
-        mine = tuple(
-            pid
-            for pid, p in state.proposals.items()
-            if p.status == "active" and agency in p.parties and not p.formalized
-        )
-        return (Param("agreement", mine),)
-    if handler == "set_rule":
-        return (Param("region", span, optional=True),)
-    if handler == "joint_review":
-        return (Param("target", others),)
-    if handler == "propose":
-        return (Param("mechanism", MECHANISMS), Param("parties", others))
-    if handler == "accept":
-        # A proposal whose commitments are already past due can only be countered or rejected.
-        acceptable = tuple(
-            pid
-            for pid in open_proposals_for(state, agency)
-            if all(c.due_round >= state.round for c in state.proposals[pid].commitments)
-        )
-        return (Param("proposal", acceptable),)
-    if handler in ("reject", "counter"):
-        return (Param("proposal", tuple(open_proposals_for(state, agency))),)
-    return ()
+    stocked = _stocked(state, agency)
+    most = max((ag.resources[r] for r in stocked), default=0.0)
+    return (
+        Param("region", game.region_ids),
+        Param("resource", stocked),
+        Param("amount", maximum=most),
+    )
+
+
+def _share_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param, ...]:
+    known = tuple(r for r in game.region_ids if knows(game, state, agency, r))
+    return (Param("target", game.others[agency]), Param("region", known))
+
+
+def _formalize_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param, ...]:
+    mine = tuple(
+        pid
+        for pid, p in state.proposals.items()
+        if p.status == "active" and agency in p.parties and not p.formalized
+    )
+    return (Param("agreement", mine),)
+
+
+def _accept_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param, ...]:
+    # A proposal whose commitments are already past due can only be countered or rejected.
+    acceptable = tuple(
+        pid
+        for pid in open_proposals_for(state, agency)
+        if all(c.due_round >= state.round for c in state.proposals[pid].commitments)
+    )
+    return (Param("proposal", acceptable),)
+
+
+_PARAMS: dict[str, _Builder] = {
+    "monitor": lambda g, s, a: (Param("region", g.region_ids),),
+    "report_up": lambda g, s, a: (Param("region", g.span[a]), Param("accuracy", maximum=1.0)),
+    "share_information": _share_params,
+    "issue_warning": lambda g, s, a: (Param("region", g.span[a]), Param("level", WARNING_LEVELS)),
+    "public_release": lambda g, s, a: (Param("region", g.span[a]),),
+    "deploy": _deploy_params,
+    "invest_prevention": lambda g, s, a: (
+        Param("region", g.span[a]),
+        Param("amount", maximum=s.agencies[a].budget),
+    ),
+    "request_support": lambda g, s, a: (
+        Param("target", g.others[a]),
+        Param("region", g.span[a]),
+        Param("resource", tuple(g.rules.resources)),
+        Param("amount", maximum=1e6),
+    ),
+    "local_protection": lambda g, s, a: (
+        Param("mode", PROTECTION_MODES),
+        Param("region", g.span[a], optional=True),
+    ),
+    "activate_response": lambda g, s, a: (Param("level", RESPONSE_LEVELS),),
+    "directive": lambda g, s, a: (
+        Param("target", g.subordinates[a]),
+        Param("order", g.orderable),
+        Param("region", g.region_ids, optional=True),
+    ),
+    "special_funds": lambda g, s, a: (
+        Param("target", g.subordinates[a]),
+        Param("amount", maximum=s.agencies[a].budget),
+    ),
+    "transfer_payment": lambda g, s, a: (
+        Param("target", g.others[a]),
+        Param("amount", maximum=s.agencies[a].budget),
+    ),
+    "compensate": lambda g, s, a: (
+        Param("target", g.others[a]),
+        Param("amount", maximum=s.agencies[a].budget),
+    ),
+    "assign_counterpart": lambda g, s, a: (
+        Param("target", g.subordinates[a]),
+        Param("region", g.region_ids),
+    ),
+    "formalize": _formalize_params,
+    "set_rule": lambda g, s, a: (Param("region", g.span[a], optional=True),),
+    "joint_review": lambda g, s, a: (Param("target", g.others[a]),),
+    "propose": lambda g, s, a: (Param("mechanism", MECHANISMS), Param("parties", g.others[a])),
+    "accept": _accept_params,
+    "reject": lambda g, s, a: (Param("proposal", tuple(open_proposals_for(s, a))),),
+    "counter": lambda g, s, a: (Param("proposal", tuple(open_proposals_for(s, a))),),
+}
 
 
 def _unusable(
@@ -219,20 +244,23 @@ def min_parties(game: Game, action_id: str) -> int:
 def option(game: Game, state: ExerciseState, agency: str, action_id: str) -> ActionOption:
     """One catalogue action as offered to ``agency`` now."""
     rule = game.rules.actions[action_id]
-    handler = game.handler(action_id)
+    handler = game.handlers[action_id]
     why = block_reason(game, state, agency, action_id)
-    params = param_choices(game, state, agency, handler) if why is None else ()
+    params: tuple[Param, ...] = ()
     if why is None:
+        build = _PARAMS.get(handler)
+        if build is not None:
+            params = build(game, state, agency)
         why = _unusable(handler, params, game, agency, action_id)
     return ActionOption(
-        action=action_id,
-        title=rule.title,
-        handler=handler,
-        cost=rule.cost,
-        tags=tuple(rule.tags),
-        params=params,
-        enabled=why is None,
-        reason=why or "",
+        action_id,
+        rule.title,
+        handler,
+        rule.cost,
+        game.action_tags[action_id],
+        params,
+        why is None,
+        why or "",
     )
 
 

@@ -8,6 +8,7 @@ name taken from facilitator text: every name maps to an explicit field.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 
 from tabletop.model.rules import MECHANISMS, RulePack
 from tabletop.model.scenario import Scenario
@@ -250,17 +251,28 @@ _AGGREGATES = {
 }
 
 
+@lru_cache(maxsize=8192)
+def _parts(name: str) -> tuple[str, ...]:
+    """``name`` split at its dots (cached: the engine reads and writes the same few names)."""
+    return tuple(name.split("."))
+
+
+@lru_cache(maxsize=8192)
+def _bounds(name: str) -> tuple[float, float]:
+    parts = _parts(name)
+    field = parts[2] if len(parts) > 2 else parts[-1]
+    return BOUNDS.get(field, (-1e12, 1e12))
+
+
 def clamp_for(name: str, value: float) -> float:
     """Clamp ``value`` to the bounds of the field ``name`` refers to."""
-    parts = name.split(".")
-    field = parts[2] if len(parts) > 2 else parts[-1]
-    lo, hi = BOUNDS.get(field, (-1e12, 1e12))
+    lo, hi = _bounds(name)
     return min(hi, max(lo, value))
 
 
 def get_value(state: ExerciseState, name: str) -> float:
     """Read a writable numeric value by dotted name (KeyError when unknown)."""
-    parts = name.split(".")
+    parts = _parts(name)
     if parts[0] == "regions" and len(parts) in (3, 4):
         region = state.regions[parts[1]]
         if len(parts) == 4:
@@ -286,7 +298,7 @@ def set_value(state: ExerciseState, name: str, value: float) -> None:
     Only names produced by the engine reach this function (it backs
     ``evolve``), which must never fail.
     """
-    parts = name.split(".")
+    parts = _parts(name)
     try:
         if parts[0] == "regions":
             region = state.regions[parts[1]]

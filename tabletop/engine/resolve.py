@@ -24,6 +24,12 @@ def need_for(game: Game, region: str, hazard: float) -> dict[str, float]:
     return {res: round(base * w, 4) for res, w in game.need_weights}
 
 
+def need_of(game: Game, region: str, hazard: float, resource: str) -> float:
+    """One resource of :func:`need_for` (0 for a resource the rule pack does not have)."""
+    weight = game.need_weight.get(resource)
+    return 0.0 if weight is None else round(game.need_base[region] * hazard * weight, 4)
+
+
 def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
     """Containment bonus per region from response levels and joint work."""
     f = game.rules.formula
@@ -55,6 +61,8 @@ def region_outcomes(
     bonus = _bonus(game, s)
     weights = game.need_weights
     keep = 1.0 - f.consumption
+    base = game.need_base
+    coverage_containment = f.coverage_containment
     # First pass: coverage and containment of every region (spread needs all of them).
     pre: dict[str, tuple[dict[str, float], float, float, float, bool, float]] = {}
     for rid, r in s.regions.items():
@@ -73,13 +81,15 @@ def region_outcomes(
         active = total_need > 1e-9
         coverage = met / total_need if active else 1.0
         containment = (
-            r.prevention + bonus[rid] + (coverage * f.coverage_containment if active else 0.0)
+            r.prevention + bonus[rid] + (coverage * coverage_containment if active else 0.0)
         )
-        containment = min(1.0, max(0.0, max(containment, r.containment_floor)))
+        if containment < r.containment_floor:
+            containment = r.containment_floor
+        containment = 1.0 if containment > 1.0 else (0.0 if containment < 0.0 else containment)
         pre[rid] = (need, coverage, unmet, waste, active, containment)
     out: dict[str, ev.RegionOutcome] = {}
     regions = s.regions
-    base = game.need_base
+    noise_range = f.noise
     for rid, r in regions.items():
         need, coverage, unmet, waste, active, containment = pre[rid]
         spread = 0.0
@@ -87,9 +97,11 @@ def region_outcomes(
             spread += k * regions[src].hazard * (1.0 - pre[src][5])
         if r.border_closed:
             spread *= f.border_spread
-        noise = round(rng.uniform(-f.noise, f.noise), 6) if f.noise > 0 and r.hazard > 0 else 0.0
+        noise = 0.0
+        if noise_range > 0 and r.hazard > 0:
+            noise = round(rng.uniform(-noise_range, noise_range), 6)
         hazard = r.hazard * growth * (1.0 - f.mitigation * containment) + spread + noise
-        hazard = round(min(1.0, max(0.0, hazard)), 6)
+        hazard = round(1.0 if hazard > 1.0 else (0.0 if hazard < 0.0 else hazard), 6)
         harm_added = f.harm_rate * unmet * (1.0 + f.harm_persistence * r.unmet_rounds)
         trust = r.trust
         if active:
@@ -107,7 +119,7 @@ def region_outcomes(
             harm_added=round(harm_added, 4),
             waste=round(waste, 4),
             unmet_rounds=r.unmet_rounds + 1 if active and coverage < 0.8 else 0,
-            trust=round(min(100.0, max(0.0, trust)), 4),
+            trust=round(100.0 if trust > 100.0 else (0.0 if trust < 0.0 else trust), 4),
             noise=noise,
         )
     return out
@@ -213,9 +225,11 @@ def _accountability(game: Game, w: _Work) -> None:
     s = w.state
     limit = game.rules.formula.accountability_trust
     for rid, r in s.regions.items():
+        if r.trust >= limit:
+            continue
         iid = f"accountability.{rid}.{s.stage}.{s.wave}"
         owners = list(game.owners.get(rid, ()))
-        if r.trust >= limit or iid in s.fired or not owners:
+        if iid in s.fired or not owners:
             continue
         bosses = [b for o in owners for b in game.superiors[o][:1]]
         who = bosses[0] if bosses else "The public"

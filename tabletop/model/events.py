@@ -8,8 +8,7 @@ versions newer than it knows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field, TypeAdapter
 
@@ -342,8 +341,7 @@ UNDOABLE = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """An event as stored in the journal.
 
     Attributes:

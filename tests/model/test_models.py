@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from pydantic import ValidationError
 from tabletop_helpers import Driver
@@ -116,8 +114,9 @@ def test_undoable_events_are_the_player_decisions() -> None:
 
 def test_records_are_frozen() -> None:
     record = ev.Record(1, "d", "2026-01-01T00:00:00+00:00", ev.ExercisePaused())
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         record.seq = 2  # type: ignore[misc]
+    assert record.seq == 1
 
 
 def test_inject_privacy_defaults_to_its_addressees() -> None:
@@ -168,11 +167,11 @@ def test_rule_pack_lookups(game: Game) -> None:
     assert rules.stage("outbreak").growth == 1.15
     assert rules.handler("establish_joint_mechanism") == "propose"
     assert rules.handler("monitor") == "monitor"
-    assert game.actions_with("propose") == [
+    assert game.actions_with("propose") == (
         "propose_agreement",
         "joint_operation",
         "establish_joint_mechanism",
-    ]
+    )
     assert game.stage_rounds("outbreak") == 2
     with pytest.raises(KeyError):
         rules.stage("aftermath")
