@@ -131,12 +131,8 @@ def _start_turn(game: Game, w: _Work, agency: str) -> None:
 def _fire_due_injects(game: Game, w: _Work) -> None:
     s = w.state
     env: StateEnv | None = None
-    for inj in game.scenario.injects:
+    for inj in game.injects_due(s.stage, s.stage_round):
         if inj.id in s.fired:
-            continue
-        if inj.stage is not None and inj.stage != s.stage:
-            continue
-        if inj.round is not None and inj.round != s.stage_round:
             continue
         if inj.when is not None:
             if env is None:

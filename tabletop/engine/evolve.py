@@ -22,11 +22,19 @@ from tabletop.model.state import (
     Proposal,
     RegionState,
     Request,
+    clone_state,
 )
 
 
 def initial_state(game: Game) -> ExerciseState:
-    """The state before :class:`~tabletop.model.commands.StartExercise`."""
+    """The state before :class:`~tabletop.model.commands.StartExercise` (a fresh copy)."""
+    template = game._cache.get("initial_state")
+    if template is None:
+        template = game._cache["initial_state"] = _build_initial_state(game)
+    return clone_state(template)
+
+
+def _build_initial_state(game: Game) -> ExerciseState:
     sc = game.scenario
     res = list(game.rules.resources)
     regions = {

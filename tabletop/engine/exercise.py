@@ -1,8 +1,9 @@
 """A running exercise: game + state + journal + clock.
 
 :meth:`Exercise.submit` is the only way a decision enters an exercise: it
-decides, writes the events durably, and only then applies them, so a
-decision the screen acknowledged is always in the journal.
+decides and writes the events durably before it returns, so a decision the
+screen acknowledged is always in the journal, and one the journal refused
+leaves the state as it was.
 """
 
 from __future__ import annotations
@@ -133,7 +134,11 @@ class Exercise:
         return self.records[-1].seq if self.records else 0
 
     def submit(self, command: cm.Command) -> list[Record]:
-        """Decide, store durably, then apply. Returns the new records.
+        """Decide, store durably, and only then return. Returns the new records.
+
+        The events are applied to the live state as they are decided (no copy);
+        if anything fails before they are stored, the state is rebuilt from the
+        stored records, so a refused decision leaves no trace.
 
         A command whose ``decision_id`` is already stored is not decided again:
         the stored records are returned (idempotent retries).
@@ -160,7 +165,7 @@ class Exercise:
         try:
             events = decide_in_place(self.game, self.state, command)
             at = self.clock().isoformat()
-            seq = self.last_seq
+            seq = self.records[-1].seq if self.records else 0
             records = [Record(seq + i + 1, decision_id, at, e) for i, e in enumerate(events)]
             if self.journal is not None:
                 self.journal.append(records, expected_last=seq)
@@ -169,7 +174,7 @@ class Exercise:
                 self.state = self.replayed()
             raise
         self.records.extend(records)
-        if any(e.kind == "turn_undone" for e in events):
+        if command.kind == "undo_turn":
             # fold skips the decisions an undo takes back: rebuild.
             self.state = self.replayed()
         return records

@@ -7,6 +7,7 @@ trust every id it finds here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tabletop.expr import Effect, Expr
 from tabletop.model.rules import ActionRule, RulePack, StageRule
@@ -87,6 +88,9 @@ class Game:
         object.__setattr__(self, "by_handler", {h: tuple(a) for h, a in by_handler.items()})
         # Tables the hot paths (legality, decide) read instead of rebuilding per call.
         object.__setattr__(self, "region_ids", tuple(sc.regions))
+        object.__setattr__(self, "stage_rules", {st.id: st for st in self.rules.stages})
+        object.__setattr__(self, "_due", {})
+        object.__setattr__(self, "_cache", {})
         order = self.order
         object.__setattr__(
             self,
@@ -130,6 +134,10 @@ class Game:
     handlers: dict[str, str] = field(init=False)
     by_handler: dict[str, tuple[str, ...]] = field(init=False)
     region_ids: tuple[str, ...] = field(init=False)
+    stage_rules: dict[str, StageRule] = field(init=False)
+    _due: dict[tuple[str, int], tuple[Inject, ...]] = field(init=False, repr=False, compare=False)
+    #: Values derived once per game by the engine (the initial state's template).
+    _cache: dict[str, Any] = field(init=False, repr=False, compare=False)
     next_agency: dict[str, str | None] = field(init=False)
     others: dict[str, tuple[str, ...]] = field(init=False)
     action_tags: dict[str, tuple[str, ...]] = field(init=False)
@@ -137,8 +145,25 @@ class Game:
     effect_names: dict[str, frozenset[str]] = field(init=False)
 
     def stage(self, stage_id: str) -> StageRule:
-        """The rule of a stage."""
-        return self.rules.stage(stage_id)
+        """The rule of a stage (KeyError when absent)."""
+        return self.stage_rules[stage_id]
+
+    def injects_due(self, stage: str, stage_round: int) -> tuple[Inject, ...]:
+        """Injects that may fire in round ``stage_round`` of ``stage``, in scenario order.
+
+        Those scripted for this stage and round, and every inject left open on
+        either (conditions are checked by the caller, as is whether it fired).
+        """
+        key = (stage, stage_round)
+        due = self._due.get(key)
+        if due is None:
+            due = tuple(
+                inj
+                for inj in self.scenario.injects
+                if inj.stage in (None, stage) and inj.round in (None, stage_round)
+            )
+            self._due[key] = due
+        return due
 
     def stage_rounds(self, stage_id: str) -> int:
         """Rounds of a stage, with the scenario's override."""

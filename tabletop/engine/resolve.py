@@ -7,7 +7,7 @@ of regions and agencies, never set order).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tabletop.engine.names import StateEnv
 from tabletop.model import events as ev
@@ -51,8 +51,12 @@ def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
 
 def region_outcomes(
     game: Game, s: ExerciseState, rng_salt: str = "resolve"
-) -> dict[str, ev.RegionOutcome]:
-    """Compute every region's values after this round (pure; draws noise from the exercise stream)."""
+) -> dict[str, dict[str, Any]]:
+    """Compute every region's values after this round (pure; draws noise from the exercise stream).
+
+    Returns plain field tables of :class:`~tabletop.model.events.RegionOutcome`:
+    ``RoundResolved`` validates them all in one go.
+    """
     from tabletop.engine.decide import rng_for
 
     f = game.rules.formula
@@ -63,21 +67,26 @@ def region_outcomes(
     keep = 1.0 - f.consumption
     base = game.need_base
     coverage_containment = f.coverage_containment
-    # First pass: coverage and containment of every region (spread needs all of them).
+    # First pass: coverage and containment of every region (spread needs all of them),
+    # and what is left of the deliveries (what met the need, less this round's consumption).
     pre: dict[str, tuple[dict[str, float], float, float, float, bool, float]] = {}
     for rid, r in s.regions.items():
-        need = need_for(game, rid, r.hazard)
+        need_base = base[rid] * r.hazard
         delivered = r.delivered
+        kept: dict[str, float] = {}
         total_need = met = unmet = waste = 0.0
-        for k, v in need.items():
-            d = delivered.get(k, 0.0)
+        for res, w in weights:
+            v = round(need_base * w, 4)  # need_for
+            d = delivered.get(res, 0.0)
             total_need += v
             if d < v:
                 met += d
                 unmet += v - d
+                kept[res] = round(d * keep, 4)
             else:
                 met += v
                 waste += d - v
+                kept[res] = round(v * keep, 4)
         active = total_need > 1e-9
         coverage = met / total_need if active else 1.0
         containment = (
@@ -86,12 +95,12 @@ def region_outcomes(
         if containment < r.containment_floor:
             containment = r.containment_floor
         containment = 1.0 if containment > 1.0 else (0.0 if containment < 0.0 else containment)
-        pre[rid] = (need, coverage, unmet, waste, active, containment)
-    out: dict[str, ev.RegionOutcome] = {}
+        pre[rid] = (kept, coverage, unmet, waste, active, containment)
+    out: dict[str, dict[str, Any]] = {}
     regions = s.regions
     noise_range = f.noise
     for rid, r in regions.items():
-        need, coverage, unmet, waste, active, containment = pre[rid]
+        kept, coverage, unmet, waste, active, containment = pre[rid]
         spread = 0.0
         for src, k in game.incoming[rid]:
             spread += k * regions[src].hazard * (1.0 - pre[src][5])
@@ -106,13 +115,12 @@ def region_outcomes(
         trust = r.trust
         if active:
             trust += f.trust_recovery * coverage - f.trust_unmet * (1.0 - coverage)
-        delivered = r.delivered
         new_base = base[rid] * hazard
-        out[rid] = ev.RegionOutcome(
+        out[rid] = dict(
             hazard=hazard,
             containment=round(containment, 6),
             need={res: round(new_base * w, 4) for res, w in weights},
-            delivered={k: round(min(delivered.get(k, 0.0), v) * keep, 4) for k, v in need.items()},
+            delivered=kept,
             unmet=round(unmet, 4),
             coverage=round(coverage, 6),
             harm=round(r.harm + harm_added, 4),
@@ -126,7 +134,7 @@ def region_outcomes(
 
 
 def _shared_intel(
-    game: Game, s: ExerciseState, outcomes: dict[str, ev.RegionOutcome]
+    game: Game, s: ExerciseState, outcomes: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, float]]:
     """Joint mechanisms share every party's regions with every other party."""
     intel: dict[str, dict[str, float]] = {}
@@ -139,7 +147,7 @@ def _shared_intel(
             for rid in game.scenario.agencies[giver].regions:
                 for taker in p.parties:
                     if taker != giver:
-                        intel.setdefault(taker, {})[rid] = outcomes[rid].hazard
+                        intel.setdefault(taker, {})[rid] = outcomes[rid]["hazard"]
     return intel
 
 
