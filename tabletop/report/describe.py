@@ -1,7 +1,12 @@
-"""One human sentence per journal event, for the report's timeline."""
+"""One human sentence per journal event, for the report's timeline.
+
+Actions, commitments and addressees are named as in the terminal UI's log
+(:mod:`tabletop.describe`); the sentences themselves are the report's own.
+"""
 
 from __future__ import annotations
 
+from tabletop.describe import action_title, commitments_text, recipients
 from tabletop.engine.game import Game
 from tabletop.model import events as ev
 
@@ -84,8 +89,7 @@ def describe_action(game: Game, e: ev.ActionTaken) -> str:
     elif h == "joint_review":
         text = f"{a} holds a joint review with {e.target}"
     else:
-        title = game.action(e.action).title if e.action in game.rules.actions else e.action
-        text = f"{a}: {title}"
+        text = f"{a}: {action_title(game, e.action)}"
         if e.target:
             text += f" ({e.target})"
     if e.directed_by:
@@ -100,7 +104,7 @@ def describe(game: Game, e: ev.Event) -> str:
         return describe_action(game, e)
     if k == "proposal_made":
         counter = f" (counter to {e.parent})" if e.parent else ""
-        what = "; ".join(c.describe() for c in e.commitments) or "no concrete commitment"
+        what = commitments_text(e.commitments)
         mech = e.mechanism.replace("_", " ")
         others = ", ".join(p for p in e.parties if p != e.agency)
         return f"{e.agency} proposes {e.proposal}{counter}, a {mech} with {others}: {what}."
@@ -123,7 +127,7 @@ def describe(game: Game, e: ev.Event) -> str:
     if k == "directive_resolved":
         return f"Directive {e.directive} to {e.target}: {e.status}."
     if k == "inject_fired":
-        to = "everyone" if "all" in e.to else ", ".join(e.to)
+        to = recipients(e.to, everyone="everyone")
         manual = " (released by the facilitator)" if e.manual else ""
         return f"Inject '{e.title}' to {to}{manual}: {e.text}"
     if k == "stage_changed":

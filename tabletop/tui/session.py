@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tabletop.engine.decide import decide
-from tabletop.engine.exercise import Exercise
+from tabletop.engine.exercise import Clock, Exercise, system_clock
 from tabletop.engine.game import Game
 from tabletop.errors import StaleWriter, TabletopError
 from tabletop.model import commands as cm
@@ -65,6 +65,32 @@ class Session:
         if attach_as is not None and attach_as not in exercise.game.scenario.agencies:
             known = ", ".join(exercise.game.order)
             raise TabletopError(f"unknown agency '{attach_as}' (agencies: {known})")
+
+    @classmethod
+    def new(
+        cls,
+        game: Game,
+        *,
+        seed: int | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        journal_dir: str | os.PathLike[str] = "journals",
+        clock: Clock = system_clock,
+    ) -> Session:
+        """Start a new journaled exercise of ``game``.
+
+        Args:
+            game: The loaded scenario and rule pack.
+            seed: The exercise's seed (None: the scenario's).
+            journal: The journal file (None or empty: a fresh one from :func:`default_journal`).
+            journal_dir: Where the fresh journal goes.
+            clock: Timestamps of decisions.
+
+        Raises:
+            TabletopError: The journal exists already or cannot be opened.
+            OSError: The journal's folder cannot be made.
+        """
+        path = Path(journal) if journal else default_journal(game.scenario.scenario.id, journal_dir)
+        return cls(Exercise.new(game, path, clock=clock, seed=seed))
 
     # ------------------------------------------------------------------ reading
 

@@ -1,13 +1,16 @@
 """Plain-text helpers of the terminal UI: bars, numbers and decision-log lines.
 
 Nothing here imports Textual, so the formatting (and above all the privacy
-filter of the decision log) can be tested without an app.
+filter of the decision log) can be tested without an app. Actions, commitments
+and addressees are named as in the report (:mod:`tabletop.describe`); the
+compact lines themselves are the log's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tabletop.describe import action_title, commitments_text, recipients
 from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
 from tabletop.model.events import ActionTaken, Record
@@ -122,8 +125,7 @@ def describe(game: Game, record: Record) -> str | None:
         return f"Round {e.round} begins ({e.stage}, stage round {e.stage_round})"
     if k == "inject_fired":
         how = "released by the facilitator" if e.manual else e.type
-        to = "all" if "all" in e.to else ", ".join(e.to)
-        return f"Inject [{how}] to {to}: {e.title}"
+        return f"Inject [{how}] to {recipients(e.to)}: {e.title}"
     if k == "turn_started":
         return None
     if k == "turn_ended":
@@ -132,12 +134,8 @@ def describe(game: Game, record: Record) -> str | None:
         return _action_line(game, e)
     if k == "proposal_made":
         version = f" v{e.version} (counter to {e.parent})" if e.parent else ""
-        line = f"{e.agency} proposed {e.proposal}{version}: {e.title}"
-        if e.commitments:
-            line += " - " + "; ".join(c.describe() for c in e.commitments)
-        else:
-            line += " - no concrete commitment"
-        return line
+        what = commitments_text(e.commitments)
+        return f"{e.agency} proposed {e.proposal}{version}: {e.title} - {what}"
     if k == "proposal_answered":
         return f"{e.agency} {'accepted' if e.accepted else 'rejected'} {e.proposal}"
     if k == "agreement_activated":
@@ -176,7 +174,7 @@ def describe(game: Game, record: Record) -> str | None:
 
 
 def _action_line(game: Game, a: ActionTaken) -> str:
-    title = game.action(a.action).title if a.action in game.rules.actions else a.action
+    title = action_title(game, a.action)
     bits: list[str] = []
     if a.target:
         bits.append(f"-> {a.target}")

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
+from tabletop.describe import recipients
 from tabletop.engine.game import Game
 from tabletop.engine.names import adjudicable, get_value
 from tabletop.model import commands as cm
@@ -17,7 +18,7 @@ from tabletop.model.state import ExerciseState
 from tabletop.tui.screens.forms import Check, CommandForm, buttons, parse_number
 
 
-class _CommandForm(CommandForm[cm.Command | None]):
+class FacilitatorForm(CommandForm[cm.Command | None]):
     """A facilitator form: ``build`` the command, check it, dismiss with it."""
 
     def __init__(self, game: Game, state: ExerciseState, check: Check) -> None:
@@ -39,7 +40,7 @@ class _CommandForm(CommandForm[cm.Command | None]):
         return str(v)
 
 
-class ReleaseInjectForm(_CommandForm):
+class ReleaseInjectForm(FacilitatorForm):
     """Fire one of the scenario's injects that has not fired yet."""
 
     def compose(self) -> ComposeResult:
@@ -50,8 +51,7 @@ class ReleaseInjectForm(_CommandForm):
                 items = []
                 for i in pending:
                     when = f"{i.stage} r{i.round}" if i.round is not None else f"when {i.when}"
-                    to = "all" if "all" in i.to else ", ".join(i.to)
-                    items.append((f"{i.id}: {i.title} [{when}; to {to}]", i.id))
+                    items.append((f"{i.id}: {i.title} [{when}; to {recipients(i.to)}]", i.id))
                 yield Select(items, prompt="inject", id="inject")
             else:
                 yield Static("Every scripted inject has fired.", classes="dialog-help")
@@ -65,7 +65,7 @@ class ReleaseInjectForm(_CommandForm):
         return cm.ReleaseInject(inject=self._choice("#inject", "inject"))
 
 
-class ForceStageForm(_CommandForm):
+class ForceStageForm(FacilitatorForm):
     """Move the exercise to another stage now, with a reason."""
 
     def compose(self) -> ComposeResult:
@@ -94,7 +94,7 @@ class ForceStageForm(_CommandForm):
         )
 
 
-class AdjudicateForm(_CommandForm):
+class AdjudicateForm(FacilitatorForm):
     """Override a state value by dotted name, with a logged reason."""
 
     def compose(self) -> ComposeResult:
@@ -131,7 +131,7 @@ class AdjudicateForm(_CommandForm):
         )
 
 
-class ObservationForm(_CommandForm):
+class ObservationForm(FacilitatorForm):
     """An evaluator observation for the after-action report."""
 
     def compose(self) -> ComposeResult:

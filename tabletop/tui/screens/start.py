@@ -6,8 +6,9 @@ never as a traceback.
 
 from __future__ import annotations
 
+import os
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,43 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tabletop.errors import Problem
+from tabletop.loader.game import PROJECT_ROOT
+
+
+def find_scenarios(
+    folders: Iterable[Path] | None = None, first: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """Scenario files in ./scenarios and the project's scenarios folder (no duplicates).
+
+    Args:
+        folders: Where to look (None: ./scenarios, then the project's scenarios folder).
+        first: A scenario to list first (the pre-selected default), when found.
+    """
+    folders = (
+        list(folders)
+        if folders is not None
+        else [Path.cwd() / "scenarios", PROJECT_ROOT / "scenarios"]
+    )
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for folder in folders:
+        for p in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                out.append(p)
+    if first is not None:
+        default = Path(first).resolve()
+        out.sort(key=lambda p: p.resolve() != default)
+    return out
+
+
+def find_journals(folder: Path | None = None) -> list[Path]:
+    """Journal files in ./journals, newest first."""
+    folder = folder if folder is not None else Path.cwd() / "journals"
+    if not folder.is_dir():
+        return []
+    found = list(folder.glob("*.tabletop"))
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def scenario_title(path: Path) -> str:
