@@ -116,10 +116,13 @@ def region_outcomes(
         if active:
             trust += f.trust_recovery * coverage - f.trust_unmet * (1.0 - coverage)
         new_base = base[rid] * hazard
+        new_need: dict[str, float] = {}
+        for res, w in weights:  # need_for at the new hazard
+            new_need[res] = round(new_base * w, 4)
         out[rid] = dict(
             hazard=hazard,
             containment=round(containment, 6),
-            need={res: round(new_base * w, 4) for res, w in weights},
+            need=new_need,
             delivered=kept,
             unmet=round(unmet, 4),
             coverage=round(coverage, 6),
