@@ -73,6 +73,17 @@ def _unmet(ex: Exercise, region: str, resource: str) -> float:
     return need_of(ex.game, region, r.hazard, resource) - r.delivered.get(resource, 0.0)
 
 
+def _done_this_turn(ex: Exercise, handler: str) -> bool:
+    """True when the active agency already took a ``handler`` action in its current turn."""
+    for r in reversed(ex.records):
+        e = r.event
+        if e.kind == "turn_started":
+            return False
+        if e.kind == "action_taken" and e.handler == handler:
+            return True
+    return False
+
+
 def _warning_level(ex: Exercise, region: str) -> str:
     hz = ex.state.regions[region].hazard
     level = WARNING_LEVELS[0]
@@ -153,13 +164,7 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
         if _first(ex, agency, "activate_response") and s.agencies[agency].response_level < 2:
             yield cm.TakeAction(agency=agency, action="activate_response", level="2")
         for rid in me.regions:
-            if g.superiors[agency] and not any(
-                r.event.kind == "action_taken"
-                and r.event.agency == agency
-                and r.event.handler == "report_up"
-                and r.event.round == s.round
-                for r in ex.records[-40:]
-            ):
+            if g.superiors[agency] and not _done_this_turn(ex, "report_up"):
                 yield cm.TakeAction(agency=agency, action="report_up", region=rid)
             # Tell whoever is downstream.
             for link in g.scenario.regions[rid].links:

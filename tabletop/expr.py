@@ -134,10 +134,20 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-class _Known:
-    """A collection of accepted names: exact names plus ``*`` patterns."""
+class KnownNames:
+    """A collection of accepted names: exact names plus ``*`` patterns.
+
+    :func:`parse_expr` and :func:`parse_effect` accept one in place of a plain
+    collection, so a loader compiling many expressions over the same names
+    builds the set once.
+    """
 
     __slots__ = ("exact", "patterns")
+
+    @classmethod
+    def of(cls, names: Collection[str] | KnownNames) -> KnownNames:
+        """``names`` itself when it already is one, else a new one."""
+        return names if isinstance(names, KnownNames) else cls(names)
 
     def __init__(self, names: Collection[str]) -> None:
         self.exact: set[str] = set()
@@ -467,7 +477,7 @@ class _Src:
 class _Compiler:
     """Compiles an allowlisted ast into closures, collecting the names it reads."""
 
-    def __init__(self, src: _Src, known: _Known) -> None:
+    def __init__(self, src: _Src, known: KnownNames) -> None:
         self.src = src
         self.known = known
         self.names: set[str] = set()
@@ -1144,13 +1154,14 @@ class Effect:
         return result
 
 
-def parse_expr(text: str, names: Collection[str]) -> Expr:
+def parse_expr(text: str, names: Collection[str] | KnownNames) -> Expr:
     """Parse and compile an expression.
 
     Args:
         text: The expression, e.g. ``"regions.coastal_city.hazard > 0.5 and round >= 2"``.
         names: Dotted names the expression may read. A name containing ``*`` is an
-            fnmatch-style pattern (``"fired.*"`` accepts ``fired.anything``).
+            fnmatch-style pattern (``"fired.*"`` accepts ``fired.anything``). A
+            :class:`KnownNames` is used as it is.
 
     Returns:
         The compiled expression.
@@ -1162,7 +1173,7 @@ def parse_expr(text: str, names: Collection[str]) -> Expr:
     src, lead = _prepare(text, "expression")
     tree = _parse(src, lead, "eval", "expression")
     assert isinstance(tree, ast.Expression)
-    compiler = _Compiler(_Src(src, lead), _Known(names))
+    compiler = _Compiler(_Src(src, lead), KnownNames.of(names))
     compiled = compiler.compile(tree.body)
     return Expr(text, tuple(sorted(compiler.names)), compiled.fn)
 
@@ -1170,7 +1181,9 @@ def parse_expr(text: str, names: Collection[str]) -> Expr:
 _AUG_OPS: dict[type, str] = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}
 
 
-def parse_effect(text: str, targets: Collection[str], names: Collection[str]) -> Effect:
+def parse_effect(
+    text: str, targets: Collection[str] | KnownNames, names: Collection[str] | KnownNames
+) -> Effect:
     """Parse an effect: one statement ``target op value``.
 
     Args:
@@ -1189,7 +1202,7 @@ def parse_effect(text: str, targets: Collection[str], names: Collection[str]) ->
     tree = _parse(src, lead, "exec", "effect")
     assert isinstance(tree, ast.Module)
     where = _Src(src, lead)
-    compiler = _Compiler(where, _Known(targets))
+    compiler = _Compiler(where, KnownNames.of(targets))
     body = tree.body
     if len(body) != 1:
         compiler.fail(

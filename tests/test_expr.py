@@ -11,6 +11,7 @@ from tabletop.errors import ExpressionError, TabletopError
 from tabletop.expr import (
     Effect,
     Expr,
+    KnownNames,
     Value,
     did_you_mean,
     parse_effect,
@@ -628,3 +629,16 @@ def test_effect_pickles() -> None:
     clone = pickle.loads(pickle.dumps(effect))
     assert clone == effect
     assert clone.apply(ENV, 10.0) == 9.0
+
+
+def test_known_names_are_built_once_and_reused() -> None:
+    names = KnownNames(["regions.a.hazard", "fired.*"])
+    assert KnownNames.of(names) is names
+    assert parse_expr("regions.a.hazard > 0.5 and fired.x", names).names == (
+        "fired.x",
+        "regions.a.hazard",
+    )
+    with pytest.raises(ExpressionError, match="did you mean 'regions.a.hazard'"):
+        parse_expr("regions.a.hazrd > 0", names)
+    effect = parse_effect("regions.a.hazard += 0.1", KnownNames(["regions.a.hazard"]), names)
+    assert effect.target == "regions.a.hazard"

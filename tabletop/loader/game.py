@@ -25,7 +25,7 @@ from tabletop.engine.names import (
     targets_for,
 )
 from tabletop.errors import ExpressionError, Problem, ScenarioError
-from tabletop.expr import Effect, Expr, parse_effect, parse_expr
+from tabletop.expr import Effect, Expr, KnownNames, parse_effect, parse_expr
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
 from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
@@ -77,7 +77,7 @@ class _Collector:
             return None
 
     def effects(
-        self, loc: Loc, texts: list[str], targets: list[str], names: list[str]
+        self, loc: Loc, texts: list[str], targets: KnownNames, names: KnownNames
     ) -> tuple[Effect, ...]:
         """Compile effect texts at ``loc[i]``; problems are collected, bad ones left out."""
         out: list[Effect] = []
@@ -110,7 +110,7 @@ def load_rules(
             c.ref(("stages", i, "regress_to"), st.regress_to, stage_ids, "stage")
             if st.regress_to in stage_ids and stage_ids.index(st.regress_to) >= i:
                 c.add(("stages", i, "regress_to"), "a resurgence must go back to an earlier stage")
-    names = generic_names()
+    names = KnownNames(generic_names())
     conditions: dict[str, Expr] = {}
     for i, st in enumerate(rules.stages):
         for field in ("advance_if", "regress_if"):
@@ -121,8 +121,8 @@ def load_rules(
                     conditions[f"{field.split('_')[0]}:{st.id}"] = got
     effects: dict[str, tuple[Effect, ...]] = {}
     # Rule-pack effects cannot name scenario regions: only generic names.
-    generic = action_names(rules)
-    targets = action_targets(rules)
+    generic = KnownNames(action_names(rules))
+    targets = KnownNames(action_targets(rules))
     for aid, act in rules.actions.items():
         for s_i, s in enumerate(act.stages):
             c.ref(("actions", aid, "stages", s_i), s, stage_ids, "stage")
@@ -323,8 +323,9 @@ def _check_scenario(
         for i, auth in enumerate(ag.authority):
             c.ref(("agencies", aid, "authority", i), auth, authorities, "authority")
     _check_cycles(c, parts.agencies)
-    names = names_for(regions, agencies, parts.inject_ids, resources)
-    targets = targets_for(regions, agencies, resources)
+    # Built once: every inject's condition and effects are checked against them.
+    names = KnownNames(names_for(regions, agencies, parts.inject_ids, resources))
+    targets = KnownNames(targets_for(regions, agencies, resources))
     inject_effects: dict[str, tuple[Effect, ...]] = {}
     seen: dict[str, int] = {}
     for i, inj in parts.injects:
