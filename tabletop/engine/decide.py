@@ -8,6 +8,9 @@ each step sees the previous one.
 from __future__ import annotations
 
 import random
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from tabletop import ENGINE_VERSION
 from tabletop.engine.evolve import evolve
@@ -44,6 +47,24 @@ def rng_for(state: ExerciseState, salt: str) -> random.Random:
     exercise draws exactly what the original drew. Outcomes go into events.
     """
     return random.Random(f"{state.seed}:{state.events}:{salt}")
+
+
+_E = TypeVar("_E", bound=BaseModel)
+
+
+def _shared(game: Game, kind: type[_E], **fields: str | int) -> _E:
+    """One immutable event per distinct value, made once per game and shared.
+
+    Turn and round markers (``turn_started``, ``turn_ended``, ``round_started``)
+    repeat the same few values in every exercise of a game; events are frozen,
+    so the same instance can stand in every journal that records it.
+    """
+    key = (kind, *fields.values())
+    cache = game.memo.setdefault("events", {})
+    event = cache.get(key)
+    if event is None:
+        event = cache[key] = kind(**fields)
+    return event
 
 
 def _require(ok: bool, message: str) -> None:
@@ -119,13 +140,17 @@ def _start(game: Game, state: ExerciseState, cmd: cm.StartExercise) -> list[ev.E
 
 def _begin_round(game: Game, w: _Work) -> None:
     s = w.state
-    w.emit(ev.RoundStarted(round=s.round + 1, stage=s.stage, stage_round=s.stage_round + 1))
+    w.emit(
+        _shared(
+            game, ev.RoundStarted, round=s.round + 1, stage=s.stage, stage_round=s.stage_round + 1
+        )
+    )
     _fire_due_injects(game, w)
     _start_turn(game, w, game.order[0])
 
 
 def _start_turn(game: Game, w: _Work, agency: str) -> None:
-    w.emit(ev.TurnStarted(agency=agency, points=game.rules.pack.action_points))
+    w.emit(_shared(game, ev.TurnStarted, agency=agency, points=game.rules.pack.action_points))
 
 
 def _fire_due_injects(game: Game, w: _Work) -> None:
@@ -169,11 +194,16 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
 
 def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Event]:
     _require_turn(state, cmd.agency)
-    ended = ev.TurnEnded(agency=cmd.agency, points_left=state.agencies[cmd.agency].points)
+    ended = _shared(
+        game, ev.TurnEnded, agency=cmd.agency, points_left=state.agencies[cmd.agency].points
+    )
     nxt = game.next_agency[cmd.agency]
     if nxt is not None:
         # The next agency's turn: nothing depends on intermediate state, no copy needed.
-        return [ended, ev.TurnStarted(agency=nxt, points=game.rules.pack.action_points)]
+        return [
+            ended,
+            _shared(game, ev.TurnStarted, agency=nxt, points=game.rules.pack.action_points),
+        ]
     from tabletop.engine.resolve import resolve_round
 
     w = _Work(state)

@@ -28,9 +28,9 @@ from tabletop.model.state import (
 
 def initial_state(game: Game) -> ExerciseState:
     """The state before :class:`~tabletop.model.commands.StartExercise` (a fresh copy)."""
-    template = game._cache.get("initial_state")
+    template = game.memo.get("initial_state")
     if template is None:
-        template = game._cache["initial_state"] = _build_initial_state(game)
+        template = game.memo["initial_state"] = _build_initial_state(game)
     return clone_state(template)
 
 

@@ -90,7 +90,7 @@ class Game:
         object.__setattr__(self, "region_ids", tuple(sc.regions))
         object.__setattr__(self, "stage_rules", {st.id: st for st in self.rules.stages})
         object.__setattr__(self, "_due", {})
-        object.__setattr__(self, "_cache", {})
+        object.__setattr__(self, "memo", {})
         order = self.order
         object.__setattr__(
             self,
@@ -136,8 +136,9 @@ class Game:
     region_ids: tuple[str, ...] = field(init=False)
     stage_rules: dict[str, StageRule] = field(init=False)
     _due: dict[tuple[str, int], tuple[Inject, ...]] = field(init=False, repr=False, compare=False)
-    #: Values derived once per game by the engine (the initial state's template).
-    _cache: dict[str, Any] = field(init=False, repr=False, compare=False)
+    #: What the engine derives once per game and reuses in every exercise of it
+    #: (the initial state's template, shared immutable turn and round events).
+    memo: dict[str, Any] = field(init=False, repr=False, compare=False)
     next_agency: dict[str, str | None] = field(init=False)
     others: dict[str, tuple[str, ...]] = field(init=False)
     action_tags: dict[str, tuple[str, ...]] = field(init=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 from tabletop_helpers import SCENARIO, fixed_clock
 
 from tabletop.engine.decide import decide, decide_in_place
@@ -11,6 +12,7 @@ from tabletop.engine.exercise import Exercise
 from tabletop.errors import IllegalCommand, JournalError
 from tabletop.loader import load_game
 from tabletop.model import commands as cm
+from tabletop.model import events as ev
 from tabletop.model.events import Record
 from tabletop.model.state import clone_state
 
@@ -91,3 +93,17 @@ def test_decide_in_place_equals_evolving_the_events(exercise: Exercise, last: bo
     live = clone_state(exercise.state)
     decide_in_place(exercise.game, live, command)
     assert live == expected
+
+
+def test_turn_and_round_markers_are_shared_immutable_events() -> None:
+    game = load_game(SCENARIO)
+    a = Exercise.new(game, None, clock=fixed_clock, seed=1)
+    b = Exercise.new(game, None, clock=fixed_clock, seed=2)
+    first_a = next(r.event for r in a.records if r.event.kind == "turn_started")
+    first_b = next(r.event for r in b.records if r.event.kind == "turn_started")
+    assert first_a is first_b  # made once per game
+    assert first_a == ev.TurnStarted(agency=game.order[0], points=game.rules.pack.action_points)
+    with pytest.raises(ValidationError):
+        first_a.points = 0  # type: ignore[misc]
+    a.submit(cm.EndTurn(agency=game.order[0]))
+    assert a.state == a.replayed()
