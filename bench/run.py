@@ -323,21 +323,28 @@ def bench_load(b: Bench, label: str, path: Path, repeat: int) -> None:
     )
 
 
+#: Events the engine makes once per game and shares (see ``decide._shared``).
+SHARED_KINDS = frozenset({"turn_started", "turn_ended", "round_started"})
+
+
 def floor_of(game: Game, records: list[Record]) -> Callable[[], None]:
     """An exercise with every decision already made: only its events and commands are built.
 
     For each decision of ``records``: one command validated (an ``EndTurn``, the
     cheapest) and one timestamp; for each event: the pydantic event validated from
-    its fields, its ``Record`` and ``evolve``. No legality check, no resolution, no
-    bot: what any exercise with these events costs at the least.
+    its fields (the turn and round markers the engine shares are reused, as the
+    engine does), its ``Record`` and ``evolve``. No legality check, no resolution,
+    no bot: what any exercise with these events costs at the least.
     """
-    decisions: list[list[tuple[type[Any], dict[str, Any]]]] = []
+    decisions: list[list[Any]] = []
     last = None
     for r in records:
         if r.decision_id != last:
             decisions.append([])
             last = r.decision_id
-        decisions[-1].append((type(r.event), r.event.model_dump(exclude={"kind", "v"})))
+        e = r.event
+        shared = e.kind in SHARED_KINDS
+        decisions[-1].append(e if shared else (type(e), e.model_dump(exclude={"kind", "v"})))
     agency = game.order[0]
 
     def run() -> None:
@@ -346,8 +353,8 @@ def floor_of(game: Game, records: list[Record]) -> Callable[[], None]:
         for events in decisions:
             cm.EndTurn(agency=agency)
             at = datetime.now(UTC).isoformat()
-            for cls, fields in events:
-                event = cls(**fields)
+            for item in events:
+                event = item[0](**item[1]) if isinstance(item, tuple) else item
                 seq += 1
                 Record(seq, "decision", at, event)
                 evolve(state, event)
