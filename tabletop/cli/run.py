@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tabletop.bots import POLICIES, parse_policies, play_turn
 from tabletop.errors import IllegalCommand, TabletopError
+from tabletop.journal import fresh_journal_path
 from tabletop.model import commands as cm
 
 
@@ -25,19 +25,6 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)"
     )
     return p
-
-
-def default_journal(scenario_id: str, label: str) -> Path:
-    """A fresh journal path under ./journals."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    folder = Path("journals")
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{scenario_id}-{label}-{stamp}.tabletop"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{scenario_id}-{label}-{stamp}-{n}.tabletop"
-    return path
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise TabletopError(str(exc)) from None
     label = args.bots.split(":")[0] if args.bots else "script"
     journal = (
-        Path(args.journal) if args.journal else default_journal(game.scenario.scenario.id, label)
+        Path(args.journal) if args.journal else fresh_journal_path(game.scenario.scenario.id, label)
     )
     ex = Exercise.new(game, journal, seed=args.seed)
     try:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tabletop.engine.decide import decide
 from tabletop.engine.exercise import Clock, Exercise, system_clock
 from tabletop.engine.game import Game
 from tabletop.errors import StaleWriter, TabletopError
+from tabletop.journal import fresh_journal_path
 from tabletop.model import commands as cm
 from tabletop.model.events import Record
 from tabletop.model.state import ExerciseState
@@ -35,19 +35,6 @@ class Outcome:
     ok: bool
     message: str = ""
     stale: bool = False
-
-
-def default_journal(scenario_id: str, folder: str | os.PathLike[str] = "journals") -> Path:
-    """A fresh journal path ``journals/<scenario>-play-<time>.tabletop`` (folder created)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    base = Path(folder)
-    base.mkdir(parents=True, exist_ok=True)
-    path = base / f"{scenario_id}-play-{stamp}.tabletop"
-    n = 1
-    while path.exists():
-        n += 1
-        path = base / f"{scenario_id}-play-{stamp}-{n}.tabletop"
-    return path
 
 
 class Session:
@@ -81,7 +68,8 @@ class Session:
         Args:
             game: The loaded scenario and rule pack.
             seed: The exercise's seed (None: the scenario's).
-            journal: The journal file (None or empty: a fresh one from :func:`default_journal`).
+            journal: The journal file (None or empty: a fresh one from
+                :func:`~tabletop.journal.fresh_journal_path`).
             journal_dir: Where the fresh journal goes.
             clock: Timestamps of decisions.
 
@@ -89,7 +77,11 @@ class Session:
             TabletopError: The journal exists already or cannot be opened.
             OSError: The journal's folder cannot be made.
         """
-        path = Path(journal) if journal else default_journal(game.scenario.scenario.id, journal_dir)
+        path = (
+            Path(journal)
+            if journal
+            else fresh_journal_path(game.scenario.scenario.id, "play", journal_dir)
+        )
         return cls(Exercise.new(game, path, clock=clock, seed=seed))
 
     # ------------------------------------------------------------------ reading
