@@ -1,8 +1,10 @@
 """``decide(game, state, command) -> events``: checks a command, may raise.
 
-The state is never mutated. Multi-step decisions (the last ``EndTurn`` of a
-round runs the whole resolution) evolve a private copy as they go so that
-each step sees the previous one.
+``decide`` never changes the state it is given (it works on a copy).
+``decide_in_place`` applies the events to the state as they are made, which is
+what ``Exercise.submit`` uses: multi-step decisions (the last ``EndTurn`` of a
+round runs the whole resolution) need each step to see the previous one, and
+evolving the live state avoids both a copy and a second pass.
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ def decide_in_place(game: Game, state: ExerciseState, command: cm.Command) -> li
         raise IllegalCommand(f"unknown command '{command.kind}'")
     before = state.events
     events = fn(game, state, command)
-    # Steps that never needed an intermediate state return their events unapplied.
+    # Steps that never needed an intermediate state return their events unapplied;
+    # the applied ones (through _Work.emit) always come first.
     for event in events[state.events - before :]:
         evolve(state, event)
     return events
@@ -199,7 +202,7 @@ def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Even
     )
     nxt = game.next_agency[cmd.agency]
     if nxt is not None:
-        # The next agency's turn: nothing depends on intermediate state, no copy needed.
+        # The next agency's turn: no step depends on another, nothing applied here.
         return [
             ended,
             _shared(game, ev.TurnStarted, agency=nxt, points=game.rules.pack.action_points),

@@ -2,7 +2,8 @@
 
 A :class:`Session` wraps one :class:`~tabletop.engine.exercise.Exercise`.
 Every decision goes through :meth:`Session.submit`, which calls
-``Exercise.submit`` (journal first, state second) and turns every
+``Exercise.submit`` (in the journal before it returns; a refused write
+leaves the state as it was) and turns every
 ``TabletopError`` into a message for the screen.
 """
 
@@ -128,7 +129,7 @@ class Session:
         return None
 
     def submit(self, command: cm.Command) -> Outcome:
-        """Submit a decision: durable in the journal before the state changes."""
+        """Submit a decision: durable in the journal once this returns, or no change at all."""
         try:
             self.exercise.submit(command)
         except StaleWriter:
