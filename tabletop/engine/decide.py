@@ -69,6 +69,14 @@ def _shared(game: Game, kind: type[_E], **fields: str | int) -> _E:
     return event
 
 
+def _next_id(state: ExerciseState, prefix: str) -> str:
+    """The next proposal (``P``), directive (``D``) or request (``Q``) id.
+
+    Never one given before, even to a decision the facilitator undid.
+    """
+    return f"{prefix}{state.issued.get(prefix, 0) + 1}"
+
+
 def _require(ok: bool, message: str) -> None:
     if not ok:
         raise IllegalCommand(message)
@@ -410,6 +418,7 @@ def _action_event(
         directed_by=directed,
         progress=progress,
         fulfils=fulfils,
+        request=_next_id(state, "Q") if handler == "request_support" else None,
     )
 
 
@@ -516,7 +525,7 @@ def _directive_event(
 ) -> ev.DirectiveIssued:
     """The directive a ``directive`` or ``assign_counterpart`` action issues."""
     return ev.DirectiveIssued(
-        directive=f"D{len(state.directives) + 1}",
+        directive=_next_id(state, "D"),
         issuer=cmd.agency,
         target=cmd.target or "",
         action="deploy" if counterpart else (cmd.order or ""),
@@ -581,7 +590,7 @@ def _propose(game: Game, state: ExerciseState, cmd: cm.ProposeAgreement) -> list
     return [
         ev.ProposalMade(
             directed_by=_directed_by(state, cmd.agency, cmd.action, None),
-            proposal=f"P{len(state.proposals) + 1}",
+            proposal=_next_id(state, "P"),
             agency=cmd.agency,
             action=cmd.action,
             cost=cost,
@@ -663,7 +672,7 @@ def _counter(game: Game, state: ExerciseState, cmd: cm.CounterProposal) -> list[
         _require(p in game.scenario.agencies, f"unknown agency '{p}'")
     _check_commitments(game, state, parties, cmd.commitments)
     flags = [] if any(_concrete(c) for c in cmd.commitments) else ["paper_cooperation"]
-    new_id = f"P{len(state.proposals) + 1}"
+    new_id = _next_id(state, "P")
     return [
         ev.ProposalMade(
             proposal=new_id,

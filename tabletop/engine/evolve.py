@@ -140,6 +140,7 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         if (p := state.proposals.get(event.proposal)) is not None:
             p.status = event.status
     elif k == "directive_issued":
+        _issue(state, "D")
         state.directives[event.directive] = Directive(
             event.directive,
             event.issuer,
@@ -200,6 +201,22 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
     return state
 
 
+def _issue(state: ExerciseState, prefix: str) -> None:
+    """Count an id of ``prefix`` as given (see ``ExerciseState.issued``)."""
+    state.issued[prefix] = state.issued.get(prefix, 0) + 1
+
+
+def _reserve(state: ExerciseState, event: ev.Event) -> None:
+    """Count the ids an undone decision had been given, so that none is given again."""
+    k = event.kind
+    if k == "proposal_made":
+        _issue(state, "P")
+    elif k == "directive_issued":
+        _issue(state, "D")
+    elif k == "action_taken" and event.handler == "request_support" and event.target is not None:
+        _issue(state, "Q")
+
+
 def _settled(state: ExerciseState, proposal: str) -> None:
     """A proposal no longer waits for answers: drop it from every inbox."""
     for box in state.inbox.values():
@@ -232,7 +249,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
     elif h == "activate_response" and (ag := state.agencies.get(e.agency)) is not None:
         ag.response_level = int(e.amount)
     elif h == "request_support" and e.target is not None:
-        rid = f"Q{len(state.requests) + 1}"
+        _issue(state, "Q")
+        rid = e.request or f"Q{len(state.requests) + 1}"  # version 1 events carry no id
         state.requests[rid] = Request(
             rid, e.agency, e.target, e.region, e.resource, e.amount, e.round
         )
@@ -268,6 +286,7 @@ def _comply(state: ExerciseState, directive: str | None) -> None:
 
 
 def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
+    _issue(state, "P")
     _comply(state, e.directed_by)
     state.turn_actions += 1
     _spend(state, e.agency, e.cost)
@@ -333,9 +352,15 @@ def undone_seqs(records: Sequence[ev.Record]) -> set[int]:
 
 
 def fold(state: ExerciseState, records: Sequence[ev.Record]) -> ExerciseState:
-    """Apply ``records`` in order to ``state`` (in place), skipping undone decisions."""
+    """Apply ``records`` in order to ``state`` (in place), skipping undone decisions.
+
+    An undone decision changes nothing but the count of ids given
+    (``ExerciseState.issued``): its proposal, directive or request id stays used.
+    """
     skip = undone_seqs(records)
     for rec in records:
         if rec.seq not in skip:
             evolve(state, rec.event)
+        else:
+            _reserve(state, rec.event)
     return state

@@ -15,11 +15,12 @@ from pydantic import Field, TypeAdapter
 from tabletop.model.base import Strict
 from tabletop.model.commands import CommitmentSpec
 
-EVENT_VERSION = 1
+#: The newest event schema version this engine reads (and writes, for ``action_taken``).
+EVENT_VERSION = 2
 
 
 class _Ev(Strict):
-    v: int = EVENT_VERSION
+    v: int = 1
 
 
 class ExerciseStarted(_Ev):
@@ -71,6 +72,7 @@ class TurnStarted(_Ev):
 class ActionTaken(_Ev):
     """An agency took a catalogue action; ``changes`` are the resulting values."""
 
+    v: int = 2
     kind: Literal["action_taken"] = "action_taken"
     agency: str
     action: str
@@ -99,6 +101,11 @@ class ActionTaken(_Ev):
     )
     fulfils: dict[str, float] = Field(
         default_factory=dict, description="Request id -> amount fulfilled after this action."
+    )
+    request: str | None = Field(
+        default=None,
+        description="Id of the request a request_support made (version 2; version 1 "
+        "events leave it out and the request is numbered by count).",
     )
 
 

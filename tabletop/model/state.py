@@ -150,6 +150,9 @@ class ExerciseState:
     observations: int = 0
     ended_reason: str = ""
     events: int = 0
+    #: Ids issued so far per prefix (``P`` proposals, ``D`` directives, ``Q`` requests),
+    #: those of undone decisions included, so an id is never given twice.
+    issued: dict[str, int] = field(default_factory=dict)
 
 
 def clone_state(s: ExerciseState) -> ExerciseState:
@@ -243,4 +246,5 @@ def clone_state(s: ExerciseState) -> ExerciseState:
         observations=s.observations,
         ended_reason=s.ended_reason,
         events=s.events,
+        issued=dict(s.issued),
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from tabletop_helpers import Driver, of
 
-from tabletop.engine.evolve import undone_seqs
+from tabletop.engine.evolve import evolve, undone_seqs
 from tabletop.engine.game import Game
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
+from tabletop.model import events as ev
 from tabletop.model.state import clone_state
 
 
@@ -73,10 +74,8 @@ def test_force_stage_moves_now_and_fires_the_stage_injects(play: Driver) -> None
 
 
 def test_force_stage_errors(play: Driver) -> None:
-    assert (
-        refused(play, cm.ForceStage(stage="aftermath", reason="x")).startswith(
-            "unknown stage 'aftermath'"
-        )
+    assert refused(play, cm.ForceStage(stage="aftermath", reason="x")).startswith(
+        "unknown stage 'aftermath'"
     )
     assert refused(play, cm.ForceStage(stage="gestation", reason="x")) == (
         "already in the gestation stage"
@@ -147,8 +146,10 @@ def test_undo_restores_the_turn_and_keeps_the_audit_trail(play: Driver) -> None:
     assert play.state != before
     (undone,) = play.submit(cm.UndoTurn())
     assert (undone.kind, undone.agency, undone.round) == ("turn_undone", "a_em", 1)
-    # Everything is as before the turn's decisions, except the count of applied events.
+    # Everything is as before the turn's decisions, except the count of applied events
+    # and of ids given: the undone directive's id D1 stays used.
     before.events += 1
+    before.issued["D"] = 1
     assert play.state == before
     assert play.state.agencies["a_em"].points == 3 and play.state.directives == {}
     # The undone decisions stay in the records (and would stay in the journal).
@@ -163,9 +164,11 @@ def test_undo_restores_the_turn_and_keeps_the_audit_trail(play: Driver) -> None:
     assert undone_seqs(play.ex.records) == {r.seq for r in play.ex.records[n : n + 4]}
     assert play.ex.replayed() == play.state
     assert refused(play, cm.UndoTurn()) == "nothing to undo in this turn"
-    # The agency plays on.
+    # The agency plays on; a new directive gets a new id.
     play.act("monitor", region="reservoir")
     assert play.state.agencies["a_em"].points == 2
+    play.act("directive", target="city", order="issue_warning")
+    assert list(play.state.directives) == ["D2"]
 
 
 def test_undo_of_a_counter_reopens_the_original(play: Driver) -> None:
@@ -216,3 +219,41 @@ def test_adjudicated_containment_changes_the_resolution(tiny_game: Game) -> None
     b = of(changed.next_round(), "round_resolved")[0].regions["up"]
     assert a.noise == b.noise
     assert b.hazard < a.hazard
+
+
+def test_ids_of_undone_decisions_are_never_given_again(play: Driver) -> None:
+    play.turn_to("county")
+    e = play.act("request_support", target="c_em", region="linhe", resource="rescue", amount=3)
+    assert e.request == "Q1"
+    play.submit(cm.UndoTurn())
+    assert play.state.requests == {} and play.state.issued == {"Q": 1}
+    again = play.act("request_support", target="c_em", region="linhe", resource="rescue", amount=2)
+    assert again.request == "Q2" and list(play.state.requests) == ["Q2"]
+    play.turn_to("a_water")
+    (made,) = of(
+        play.propose(mechanism="compensation", parties=["a_water", "county"]), "proposal_made"
+    )
+    assert made.proposal == "P1"
+    play.submit(cm.UndoTurn())
+    (made,) = of(
+        play.propose(mechanism="compensation", parties=["a_water", "county"]), "proposal_made"
+    )
+    assert made.proposal == "P2" and list(play.state.proposals) == ["P2"]
+    # The audit trail names every id once (the undone ones are still there, marked undone).
+    requests = [r.event.request for r in play.ex.records if r.event.kind == "action_taken"]
+    proposals = [r.event.proposal for r in play.ex.records if r.event.kind == "proposal_made"]
+    assert [q for q in requests if q] == ["Q1", "Q2"] and proposals == ["P1", "P2"]
+    assert play.ex.replayed() == play.state
+
+
+def test_version_1_action_events_replay_as_written(play: Driver) -> None:
+    """Journals written before action events carried their request id still fold the same."""
+    play.turn_to("county")
+    e = play.act("request_support", target="c_em", region="linhe", resource="rescue", amount=3)
+    old = ev.ActionTaken.model_validate(
+        {**e.model_dump(exclude={"request"}), "v": 1}
+    )  # as a version-1 journal stores it
+    state = clone_state(play.state)
+    state.requests.clear()
+    evolve(state, old)
+    assert list(state.requests) == ["Q1"]  # numbered by count, as version 1 did

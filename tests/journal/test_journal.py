@@ -60,7 +60,7 @@ def test_rows_hold_kind_version_and_json(journaled: Driver) -> None:
     ).fetchall()
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     seq, kind, v, payload = rows[-1]
-    assert (kind, v) == ("action_taken", 1)
+    assert (kind, v) == ("action_taken", 2)
     assert json.loads(payload)["region"] == "linhe"
 
 
@@ -93,7 +93,7 @@ def test_unknown_future_event_version_is_refused(journaled: Driver, tmp_path: Pa
         Exercise.resume(tmp_path / "ex.tabletop")
     assert str(info.value) == (
         f"{tmp_path / 'ex.tabletop'}: event 3 (round_started) has version 99; "
-        "this engine reads up to 1: upgrade tabletop"
+        "this engine reads up to 2: upgrade tabletop"
     )
 
 
