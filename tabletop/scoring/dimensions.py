@@ -8,12 +8,14 @@ states the same rules in prose; keep the two in step.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from tabletop.model.rules import SCORE_DIMENSIONS
 from tabletop.scoring.counterfactual import Counterfactual
-from tabletop.scoring.facts import Act, Expectation, Facts, Segment, Waste
+from tabletop.scoring.facts import Act, Agreement, Expectation, Facts, Segment, Waste
 from tabletop.scoring.models import AgencyScores, Score, ScoreCard, Scores
 
 #: The five coordination dimensions, scored from the tags of what agencies did.
@@ -91,7 +93,7 @@ def _plural(n: float, word: str) -> str:
     return f"{n_i:g} {word}" if n == 1 else f"{n_i:g} {word}s"
 
 
-def _counted(counter: Counter[str]) -> str:
+def _counted(counter: Mapping[str, int]) -> str:
     return ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(counter.items()))
 
 
@@ -176,8 +178,46 @@ def agreement_credits(facts: Facts, agency: str, proposal: str) -> dict[str, flo
 # --------------------------------------------------------------------------- the scorer
 
 
+@dataclass(slots=True)
+class _Tally:
+    """Coordination credit of one agency in one stage and one dimension, being summed.
+
+    Attributes:
+        pos: Sum of the positive credits, in journal order.
+        neg: Sum of the costs (positive number), in journal order.
+        pos_kinds: What earned credit (action id or ``agreement``) -> count (a plain dict:
+            a Counter is several times slower to create, and most tallies stay empty).
+        neg_kinds: What cost credit -> count.
+        evidence: Seqs behind the credits and costs (unsorted, may repeat).
+    """
+
+    pos: float = 0.0
+    neg: float = 0.0
+    pos_kinds: dict[str, int] = field(default_factory=dict)
+    neg_kinds: dict[str, int] = field(default_factory=dict)
+    evidence: list[int] = field(default_factory=list)
+
+    def credit(self, c: float, kind: str, seq: int) -> None:
+        """Add a positive credit ``c`` earned by ``kind`` at ``seq``."""
+        self.pos += c
+        self.pos_kinds[kind] = self.pos_kinds.get(kind, 0) + 1
+        self.evidence.append(seq)
+
+    def cost(self, c: float, kind: str, seq: int) -> None:
+        """Add a cost ``c`` (a positive number) caused by ``kind`` at ``seq``."""
+        self.neg += c
+        self.neg_kinds[kind] = self.neg_kinds.get(kind, 0) + 1
+        self.evidence.append(seq)
+
+
 class _Scorer:
-    """Computes :class:`Scores` from facts (one instance per report)."""
+    """Computes :class:`Scores` from facts (one instance per report).
+
+    Everything a score needs more than once (the coordination tallies of an
+    agency in a stage, its regions, the harm over a set of regions, the stage
+    weights) is computed once and kept, so that scoring stays linear in the
+    size of the journal.
+    """
 
     def __init__(self, facts: Facts, cf: Counterfactual) -> None:
         self.f = facts
@@ -200,76 +240,105 @@ class _Scorer:
             self.waste_by_stage.setdefault(w.stage, []).append(w)
         seg_stage = {s.index: s.stage for s in facts.segments}
         self.seg_stage = seg_stage
-        # Stage of each seq, for events that carry no stage.
-        self._seq_stage: list[tuple[int, str]] = [(s.seq, s.stage) for s in facts.segments]
+        # Stage of each seq, for events that carry no stage: segment starts in journal order.
+        self._seg_starts: list[int] = [s.seq for s in facts.segments]
+        self._seg_start_stages: list[str] = [s.stage for s in facts.segments]
+        # Axes (horizontal/vertical) on which each agency has at least one other agency.
+        self.axes: dict[str, set[str]] = {
+            a: {self.g.axis(a, b) for b in self.agencies if b != a} for a in self.agencies
+        }
+        self.agreements_by_stage: dict[str, list[Agreement]] = {}
+        for ag in facts.agreements.values():
+            self.agreements_by_stage.setdefault(ag.stage, []).append(ag)
+        # (target, stage) -> resolved seqs of the directives the target ignored.
+        self.ignored: dict[tuple[str, str], list[int]] = {}
+        for d in facts.directives.values():
+            if d.status == "ignored" and d.resolved_seq:
+                key = (d.target, self.stage_at(d.resolved_seq))
+                self.ignored.setdefault(key, []).append(d.resolved_seq)
+        # (agency, stage) -> units deployed / lost to blind deployment, per segment in
+        # the order of the facts (so that the sums add in the same order).
+        self.deployed: dict[tuple[str, str], list[float]] = {}
+        for (seg, a), v in facts.deployed.items():
+            if seg in seg_stage:
+                self.deployed.setdefault((a, seg_stage[seg]), []).append(v)
+        self.blind_lost: dict[tuple[str, str], list[float]] = {}
+        for (seg, a), v in facts.blind_lost.items():
+            if seg in seg_stage:
+                self.blind_lost.setdefault((a, seg_stage[seg]), []).append(v)
+        self.prevention_dups: dict[tuple[str, str], list[int]] = {}
+        for seq, who, _region, _rnd in facts.prevention_duplicates:
+            self.prevention_dups.setdefault((who, self.stage_at(seq)), []).append(seq)
+        self._tallies: dict[tuple[str, str], dict[str, _Tally]] = {}
+        self._regions: dict[tuple[str, str], list[str]] = {}
+        self._harms: dict[tuple[str, tuple[str, ...]], tuple[float, float, list[int]]] = {}
+        self._weights: dict[str, dict[str, float]] = {}
 
     def stage_at(self, seq: int) -> str:
-        """Stage of the segment a seq belongs to."""
-        stage = self._seq_stage[0][1] if self._seq_stage else ""
-        for start, st in self._seq_stage:
-            if start > seq:
-                break
-            stage = st
-        return stage
+        """Stage of the segment a seq belongs to (the first stage before any segment)."""
+        if not self._seg_starts:
+            return ""
+        i = bisect_right(self._seg_starts, seq) - 1
+        return self._seg_start_stages[max(i, 0)]
+
+    def weights(self, stage: str) -> dict[str, float]:
+        """Dimension weights of ``stage`` (see :func:`weights_for`), computed once."""
+        w = self._weights.get(stage)
+        if w is None:
+            w = self._weights[stage] = weights_for(self.f, stage)
+        return w
 
     # ------------------------------------------------------------------ coordination
 
+    def tallies(self, agency: str, stage: str) -> dict[str, _Tally]:
+        """Credits and costs of ``agency`` in ``stage`` per coordination dimension.
+
+        One pass over the agency's acts, the stage's agreements and the directives
+        it ignored fills all five dimensions; each dimension's sums add in journal
+        order, as if it were summed on its own.
+        """
+        key = (agency, stage)
+        out = self._tallies.get(key)
+        if out is not None:
+            return out
+        out = {d: _Tally() for d in COORDINATION}
+        for act in self.acts.get(key, []):
+            for dim, c in self.credits[act.seq].items():
+                if c > 0:
+                    out[dim].credit(c, act.action, act.seq)
+                elif c < 0:
+                    out[dim].cost(-c, _negative_label(act), act.seq)
+        for ag in self.agreements_by_stage.get(stage, []):
+            for dim, c in agreement_credits(self.f, agency, ag.proposal).items():
+                if c > 0:
+                    out[dim].credit(c, "agreement", ag.seq)
+        for seq in self.ignored.get(key, []):
+            out["vertical"].cost(1.0, "ignored directive", seq)
+        self._tallies[key] = out
+        return out
+
     def coordination(self, agency: str, stage: str, dim: str) -> Score:
         rounds = len(self.segs.get(stage, []))
-        if dim in ("horizontal", "vertical") and not any(
-            self.g.axis(agency, b) == dim for b in self.agencies if b != agency
-        ):
+        if dim in ("horizontal", "vertical") and dim not in self.axes[agency]:
             return Score(
                 value=None,
                 evidence=[],
                 explanation=f"No other agency is on the {dim} axis of this one: nothing to judge.",
             )
         target = rounds * TARGET_PER_ROUND
-        pos = neg = 0.0
-        pos_kinds: Counter[str] = Counter()
-        neg_kinds: Counter[str] = Counter()
-        evidence: list[int] = []
-        for act in self.acts.get((agency, stage), []):
-            c = self.credits[act.seq].get(dim, 0.0)
-            if c > 0:
-                pos += c
-                pos_kinds[act.action] += 1
-                evidence.append(act.seq)
-            elif c < 0:
-                neg -= c
-                neg_kinds[_negative_label(act)] += 1
-                evidence.append(act.seq)
-        for ag in self.f.agreements.values():
-            if ag.stage != stage:
-                continue
-            c = agreement_credits(self.f, agency, ag.proposal).get(dim, 0.0)
-            if c > 0:
-                pos += c
-                pos_kinds["agreement"] += 1
-                evidence.append(ag.seq)
-        if dim == "vertical":
-            for d in self.f.directives.values():
-                if (
-                    d.target == agency
-                    and d.status == "ignored"
-                    and d.resolved_seq
-                    and self.stage_at(d.resolved_seq) == stage
-                ):
-                    neg += 1.0
-                    neg_kinds["ignored directive"] += 1
-                    evidence.append(d.resolved_seq)
-        net = pos - neg
+        t = self.tallies(agency, stage)[dim]
+        net = t.pos - t.neg
         value = r1(clamp(100.0 * net / target)) if target > 0 else 0.0
-        parts = [f"{_plural(sum(pos_kinds.values()), 'act')} earned +{pos:g}"]
-        if pos_kinds:
-            parts[0] += f" ({_counted(pos_kinds)})"
-        if neg:
-            parts.append(f"{_counted(neg_kinds)} cost -{neg:g}")
+        parts = [f"{_plural(sum(t.pos_kinds.values()), 'act')} earned +{t.pos:g}"]
+        if t.pos_kinds:
+            parts[0] += f" ({_counted(t.pos_kinds)})"
+        if t.neg:
+            parts.append(f"{_counted(t.neg_kinds)} cost -{t.neg:g}")
         text = (
             f"{'; '.join(parts)}: net {net:g} against a target of {target:g} "
             f"({_plural(rounds, 'round')} x {TARGET_PER_ROUND:g}) gives {value:.0f}."
         )
-        return Score(value=value, evidence=sorted(set(evidence)), explanation=text)
+        return Score(value=value, evidence=sorted(set(t.evidence)), explanation=text)
 
     # ------------------------------------------------------------------ initiative
 
@@ -309,10 +378,9 @@ class _Scorer:
     # ------------------------------------------------------------------ efficiency
 
     def efficiency(self, agency: str, stage: str) -> Score:
-        f = self.f
         seg_ids = {s.index for s in self.segs.get(stage, [])}
-        sent = sum(v for (seg, a), v in f.deployed.items() if a == agency and seg in seg_ids)
-        blind = sum(v for (seg, a), v in f.blind_lost.items() if a == agency and seg in seg_ids)
+        sent = sum(self.deployed.get((agency, stage), []))
+        blind = sum(self.blind_lost.get((agency, stage), []))
         wasted = 0.0
         dups: list[int] = []
         evidence: list[int] = []
@@ -327,9 +395,7 @@ class _Scorer:
             if agency in w.duplicates:
                 seqs = w.deploy_seqs.get(agency, [w.seq])
                 dups.append(seqs[0])
-        for seq, who, _region, _rnd in f.prevention_duplicates:
-            if who == agency and self.stage_at(seq) == stage:
-                dups.append(seq)
+        dups += self.prevention_dups.get((agency, stage), [])
         evidence += dups
         for act in self.acts.get((agency, stage), []):
             if "blind_deployment" in act.flags:
@@ -383,12 +449,18 @@ class _Scorer:
     # ------------------------------------------------------------------ outcome & trust
 
     def regions_of(self, agency: str, stage: str) -> list[str]:
-        """Regions an agency answers for in a stage: its span and where it delivered."""
-        regs = list(self.g.span.get(agency, ()))
-        for act in self.acts.get((agency, stage), []):
-            if act.handler == "deploy" and act.region and act.region not in regs:
-                regs.append(act.region)
-        return regs
+        """Regions an agency answers for in a stage: its span and where it delivered.
+
+        Computed once per agency and stage; callers get their own list.
+        """
+        regs = self._regions.get((agency, stage))
+        if regs is None:
+            regs = list(self.g.span.get(agency, ()))
+            for act in self.acts.get((agency, stage), []):
+                if act.handler == "deploy" and act.region and act.region not in regs:
+                    regs.append(act.region)
+            self._regions[(agency, stage)] = regs
+        return list(regs)
 
     def outcome(self, agency: str | None, stage: str) -> Score:
         all_regions = list(self.g.scenario.regions)
@@ -412,16 +484,26 @@ class _Scorer:
         return Score(value=value, evidence=seqs, explanation=text)
 
     def _harm(self, stage: str, regions: list[str]) -> tuple[float, float, list[int]]:
-        actual = cf = 0.0
-        seqs: list[int] = []
-        for seg in self.segs.get(stage, []):
-            if seg.resolved is None:
-                continue
-            out = seg.resolved.regions
-            actual += sum(out[r].harm_added for r in regions if r in out)
-            cf += self.cf.harm_added(seg.round, regions)
-            seqs.append(seg.resolved_seq)
-        return actual, cf, seqs
+        """Harm added in ``regions`` over ``stage``: actual, counterfactual, round seqs.
+
+        Agencies often answer for the same regions, so each (stage, regions) is summed
+        once; callers get their own list of seqs.
+        """
+        key = (stage, tuple(regions))
+        hit = self._harms.get(key)
+        if hit is None:
+            actual = cf = 0.0
+            seqs: list[int] = []
+            for seg in self.segs.get(stage, []):
+                if seg.resolved is None:
+                    continue
+                out = seg.resolved.regions
+                actual += sum(out[r].harm_added for r in regions if r in out)
+                cf += self.cf.harm_added(seg.round, regions)
+                seqs.append(seg.resolved_seq)
+            hit = self._harms[key] = (actual, cf, seqs)
+        actual, cf, seqs = hit
+        return actual, cf, list(seqs)
 
     def trust(self, agency: str | None, stage: str) -> Score:
         all_regions = list(self.g.scenario.regions)
@@ -454,7 +536,7 @@ class _Scorer:
         return ScoreCard(dimensions=dims, overall=self.overall(dims, stage))
 
     def overall(self, dims: dict[str, Score], stage: str) -> Score:
-        w = weights_for(self.f, stage)
+        w = self.weights(stage)
         used = [(d, s.value, w[d]) for d, s in dims.items() if s.value is not None and w[d] > 0]
         total_w = sum(x for _, _, x in used)
         if total_w <= 0:
@@ -552,7 +634,7 @@ class _Scorer:
             dimensions=list(SCORE_DIMENSIONS),
             stages=list(self.stages),
             rounds={s: len(self.segs.get(s, [])) for s in self.stages},
-            weights={s: weights_for(self.f, s) for s in self.stages},
+            weights={s: dict(self.weights(s)) for s in self.stages},
             agencies=agencies,
             stage_totals=stage_totals,
             total=self.exercise_total(stage_totals),
@@ -569,7 +651,7 @@ def _negative_label(act: Act) -> str:
 
 def _weighted(parts: list[tuple[Score, int, str]], what: str) -> Score:
     scored = [(s, n, st) for s, n, st in parts if s.value is not None and n > 0]
-    evidence = sorted({x for s, _, _ in parts for x in s.evidence})
+    evidence = sorted(set().union(*(s.evidence for s, _, _ in parts)))
     if not scored:
         return Score(value=None, evidence=evidence, explanation="Not scored in any stage.")
     total = sum(n for _, n, _ in scored)

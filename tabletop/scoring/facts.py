@@ -18,8 +18,9 @@ Everything is pure: the same records give the same facts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tabletop.engine.evolve import evolve, initial_state, undone_seqs
 from tabletop.engine.game import Game
@@ -45,7 +46,7 @@ class Segment:
         wave: Resurgence count when the segment started.
         seq: Seq of its ``round_started``.
         trust_start: Region trust at the start.
-        trust_end: Region trust at the end (updated as the segment runs).
+        trust_end: Region trust at the end (set when the segment ends).
         hazard_start: Region hazard at the start.
         resolved: The round's resolution, when it happened in this segment.
         resolved_seq: Seq of ``resolved`` (0 when none).
@@ -379,20 +380,31 @@ class _Pass:
 
     # ------------------------------------------------------------------ main loop
 
+    def _end_trust(self) -> None:
+        """Record the current trust as the end trust of the current segment.
+
+        Called when a segment ends (the next ``round_started``, or the end of the
+        journal): the trust then is the trust after the segment's last event.
+        """
+        if self.seg is not None:
+            for rid, r in self.state.regions.items():
+                self.seg.trust_end[rid] = r.trust
+
     def run(self) -> Facts:
         f = self.facts
+        handlers: dict[str, Callable[[int, Any], None] | None] = {}
         for rec in f.records:
             if rec.seq in f.undone:
                 continue
             e = rec.event
-            handler = getattr(self, f"_on_{e.kind}", None)
+            if e.kind not in handlers:
+                handlers[e.kind] = getattr(self, f"_on_{e.kind}", None)
+            handler = handlers[e.kind]
             if handler is not None:
                 handler(rec.seq, e)
             evolve(self.state, e)
-            if self.seg is not None:
-                for rid, r in self.state.regions.items():
-                    self.seg.trust_end[rid] = r.trust
             self._after(rec.seq, e)
+        self._end_trust()
         f.final_round = self.state.round
         self._close_expectations(final=True)
         return f
@@ -400,7 +412,9 @@ class _Pass:
     # ------------------------------------------------------------------ events (before evolve)
 
     def _on_round_started(self, seq: int, e: ev.RoundStarted) -> None:
-        # A new round: expectations whose deadline passed are settled.
+        # A new round: the previous segment ends, expectations whose deadline passed
+        # are settled.
+        self._end_trust()
         self.round_deploys = {}
         s = self.state
         seg = Segment(
@@ -510,12 +524,12 @@ class _Pass:
         g = self.game
         if "defect" in e.tags or any(f in _NO_TIE_FLAGS for f in e.flags):
             return
-        layers = _layers(e.tags)
         if e.handler in ("directive", "assign_counterpart", "request_support"):
             return  # tied when complied with / served (see _after and the deploy below)
         if e.target is not None and e.target != e.agency:
             kind = "share" if e.handler == "share_information" else "action"
-            self._tie(seq, e.agency, e.target, e.stage, e.round, layers or ("policy",), kind)
+            layers = _layers(e.tags) or ("policy",)
+            self._tie(seq, e.agency, e.target, e.stage, e.round, layers, kind)
         if e.handler == "deploy":
             for owner in _partners_of_region(g, e.agency, e.region):
                 self._tie(seq, e.agency, owner, e.stage, e.round, ("resource",), "delivery")
