@@ -54,6 +54,10 @@ class _LazyRandom(random.Random):
         self._ready()
         return super().getstate()
 
+    def setstate(self, state: tuple[object, ...]) -> None:  # noqa: D102
+        self._pending = None
+        super().setstate(state)
+
 
 def _options(ex: Exercise, agency: str) -> dict[str, ActionOption]:
     return {o.action: o for o in legal_actions(ex.game, ex.state, agency) if o.enabled}
