@@ -1,8 +1,9 @@
 """One source of legality: what an agency may do now, and with which parameters.
 
-``decide`` calls :func:`check_action` and :func:`param_choices`; the TUI
-builds its menus and forms from :func:`legal_actions`. Nothing else decides
-legality.
+``decide`` checks a chosen action with :func:`option` (its parameters' legal
+values come from :func:`param_choices`); the TUI builds its menus and forms,
+and the bots their choices, from :func:`legal_actions` and :func:`option`.
+Nothing else decides legality.
 """
 
 from __future__ import annotations
