@@ -323,10 +323,6 @@ def bench_load(b: Bench, label: str, path: Path, repeat: int) -> None:
     )
 
 
-#: Events the engine makes once per game and shares (see ``decide._shared``).
-SHARED_KINDS = frozenset({"turn_started", "turn_ended", "round_started"})
-
-
 def floor_of(game: Game, records: list[Record]) -> Callable[[], None]:
     """An exercise with every decision already made: only its events and commands are built.
 
@@ -336,6 +332,8 @@ def floor_of(game: Game, records: list[Record]) -> Callable[[], None]:
     engine does), its ``Record`` and ``evolve``. No legality check, no resolution,
     no bot: what any exercise with these events costs at the least.
     """
+    # The events the engine made once for this game and shares (Game.memo).
+    shared = {id(e) for e in game.memo.get("events", {}).values()}
     decisions: list[list[Any]] = []
     last = None
     for r in records:
@@ -343,8 +341,8 @@ def floor_of(game: Game, records: list[Record]) -> Callable[[], None]:
             decisions.append([])
             last = r.decision_id
         e = r.event
-        shared = e.kind in SHARED_KINDS
-        decisions[-1].append(e if shared else (type(e), e.model_dump(exclude={"kind", "v"})))
+        reused = id(e) in shared
+        decisions[-1].append(e if reused else (type(e), e.model_dump(exclude={"kind", "v"})))
     agency = game.order[0]
 
     def run() -> None:

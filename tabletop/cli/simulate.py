@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -67,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.scenario)
     check_policy(args.bots, game)
     show = not args.no_progress and err_console.is_terminal
+    shown: AbstractContextManager[object] = nullcontext()
+    progress: Callable[[int], None] | None = None
     if show:
         from rich.progress import (
             BarColumn,
@@ -87,23 +91,19 @@ def run(args: argparse.Namespace) -> int:
             transient=True,
         )
         task = bar.add_task(f"{game.scenario.scenario.id} ({args.bots})", total=args.runs)
-        with bar:
-            summary = simulate(
-                args.scenario,
-                runs=args.runs,
-                policy=args.bots,
-                seed=args.seed,
-                workers=args.workers,
-                progress=lambda n: bar.update(task, completed=n),
-                game=game,
-            )
-    else:
+        shown = bar
+
+        def progress(done: int) -> None:
+            bar.update(task, completed=done)
+
+    with shown:
         summary = simulate(
             args.scenario,
             runs=args.runs,
             policy=args.bots,
             seed=args.seed,
             workers=args.workers,
+            progress=progress,
             game=game,
         )
     if args.json:

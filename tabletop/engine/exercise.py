@@ -165,7 +165,7 @@ class Exercise:
         try:
             events = decide_in_place(self.game, self.state, command)
             at = self.clock().isoformat()
-            seq = self.records[-1].seq if self.records else 0
+            seq = self.last_seq
             records = [Record(seq + i + 1, decision_id, at, e) for i, e in enumerate(events)]
             if self.journal is not None:
                 self.journal.append(records, expected_last=seq)

@@ -89,7 +89,6 @@ class Game:
         # Tables the hot paths (legality, decide) read instead of rebuilding per call.
         object.__setattr__(self, "region_ids", tuple(sc.regions))
         object.__setattr__(self, "stage_rules", {st.id: st for st in self.rules.stages})
-        object.__setattr__(self, "_due", {})
         object.__setattr__(self, "memo", {})
         order = self.order
         object.__setattr__(
@@ -135,9 +134,9 @@ class Game:
     by_handler: dict[str, tuple[str, ...]] = field(init=False)
     region_ids: tuple[str, ...] = field(init=False)
     stage_rules: dict[str, StageRule] = field(init=False)
-    _due: dict[tuple[str, int], tuple[Inject, ...]] = field(init=False, repr=False, compare=False)
     #: What the engine derives once per game and reuses in every exercise of it
-    #: (the initial state's template, shared immutable turn and round events).
+    #: (the initial state's template, shared immutable turn and round events, the
+    #: injects due per stage round).
     memo: dict[str, Any] = field(init=False, repr=False, compare=False)
     next_agency: dict[str, str | None] = field(init=False)
     others: dict[str, tuple[str, ...]] = field(init=False)
@@ -155,15 +154,14 @@ class Game:
         Those scripted for this stage and round, and every inject left open on
         either (conditions are checked by the caller, as is whether it fired).
         """
-        key = (stage, stage_round)
-        due = self._due.get(key)
+        cache = self.memo.setdefault("injects_due", {})
+        due = cache.get((stage, stage_round))
         if due is None:
-            due = tuple(
+            due = cache[stage, stage_round] = tuple(
                 inj
                 for inj in self.scenario.injects
                 if inj.stage in (None, stage) and inj.round in (None, stage_round)
             )
-            self._due[key] = due
         return due
 
     def stage_rounds(self, stage_id: str) -> int:

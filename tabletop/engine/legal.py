@@ -249,9 +249,7 @@ def option(game: Game, state: ExerciseState, agency: str, action_id: str) -> Act
     why = block_reason(game, state, agency, action_id)
     params: tuple[Param, ...] = ()
     if why is None:
-        build = _PARAMS.get(handler)
-        if build is not None:
-            params = build(game, state, agency)
+        params = param_choices(game, state, agency, handler)
         why = _unusable(handler, params, game, agency, action_id)
     return ActionOption(
         action_id,

@@ -76,7 +76,7 @@ def region_outcomes(
         kept: dict[str, float] = {}
         total_need = met = unmet = waste = 0.0
         for res, w in weights:
-            v = round(need_base * w, 4)  # need_for
+            v = round(need_base * w, 4)  # need_for, inlined: calling it costs ~4% of a run
             d = delivered.get(res, 0.0)
             total_need += v
             if d < v:
@@ -117,7 +117,7 @@ def region_outcomes(
             trust += f.trust_recovery * coverage - f.trust_unmet * (1.0 - coverage)
         new_base = base[rid] * hazard
         new_need: dict[str, float] = {}
-        for res, w in weights:  # need_for at the new hazard
+        for res, w in weights:  # need_for at the new hazard, inlined as above
             new_need[res] = round(new_base * w, 4)
         out[rid] = dict(
             hazard=hazard,

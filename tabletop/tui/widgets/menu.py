@@ -63,8 +63,8 @@ class Menu(Widget, can_focus=True):
     }
     """
 
-    class Selected(Message):
-        """An item was chosen."""
+    class _ItemMessage(Message):
+        """Something happened to one item of a menu."""
 
         def __init__(self, menu: Menu, item_id: str) -> None:
             super().__init__()
@@ -76,18 +76,11 @@ class Menu(Widget, can_focus=True):
             """The menu (for ``@on(Menu.Selected, "#id")``)."""
             return self.menu
 
-    class Highlighted(Message):
+    class Selected(_ItemMessage):
+        """An item was chosen."""
+
+    class Highlighted(_ItemMessage):
         """The cursor moved to another item."""
-
-        def __init__(self, menu: Menu, item_id: str) -> None:
-            super().__init__()
-            self.menu = menu
-            self.item_id = item_id
-
-        @property
-        def control(self) -> Menu:
-            """The menu."""
-            return self.menu
 
     def __init__(
         self,
