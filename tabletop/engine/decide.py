@@ -10,6 +10,8 @@ evolving the live state avoids both a copy and a second pass.
 from __future__ import annotations
 
 import random
+import re
+from datetime import date
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -38,6 +40,7 @@ from tabletop.errors import IllegalCommand
 from tabletop.expr import did_you_mean
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
+from tabletop.model.evaluation import FEEDBACK_QUESTIONS
 from tabletop.model.rules import MECHANISMS, WARNING_LEVELS
 from tabletop.model.state import ExerciseState, clone_state
 
@@ -52,6 +55,8 @@ def rng_for(state: ExerciseState, salt: str) -> random.Random:
 
 
 _E = TypeVar("_E", bound=BaseModel)
+#: Ids of improvement-plan rows (``flag.waste.mem``, ``task.<objective>.<task>``...).
+_PLAN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def _shared(game: Game, kind: type[_E], **fields: str | int) -> _E:
@@ -793,6 +798,82 @@ def _confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev
     return [ev.RatingConfirmed(objective=cmd.objective, rating=cmd.rating, note=cmd.note)]
 
 
+def _after_end(state: ExerciseState, what: str) -> None:
+    _require(
+        state.phase == "ended",
+        f"{what} comes after the exercise: end it first (facilitator F8 / end_exercise)",
+    )
+
+
+def _feedback(game: Game, state: ExerciseState, cmd: cm.SubmitFeedback) -> list[ev.Event]:
+    _after_end(state, "participant feedback")
+    agencies = list(game.scenario.agencies)
+    if cmd.agency not in agencies:
+        raise IllegalCommand(f"unknown agency '{cmd.agency}'{did_you_mean(cmd.agency, agencies)}")
+    for question, value in cmd.ratings.items():
+        if question not in FEEDBACK_QUESTIONS:
+            raise IllegalCommand(
+                f"unknown feedback question '{question}'"
+                f"{did_you_mean(question, list(FEEDBACK_QUESTIONS))}"
+            )
+        _require(1 <= value <= 5, f"feedback rating '{question}' must be 1 to 5, not {value}")
+    texts = (cmd.strengths, cmd.improvements, cmd.comments)
+    _require(
+        any(t.strip() for t in texts) or bool(cmd.ratings),
+        "the feedback form is empty: write a strength, an area for improvement or a rating",
+    )
+    return [
+        ev.FeedbackSubmitted(
+            agency=cmd.agency,
+            author=cmd.author.strip(),
+            strengths=cmd.strengths.strip(),
+            improvements=cmd.improvements.strip(),
+            ratings={q: cmd.ratings[q] for q in FEEDBACK_QUESTIONS if q in cmd.ratings},
+            comments=cmd.comments.strip(),
+        )
+    ]
+
+
+def _iso_date(value: str | None, what: str) -> str | None:
+    """``value`` stripped, checked as ``YYYY-MM-DD`` (None and "" pass)."""
+    if value is None or not value.strip():
+        return value if value is None else ""
+    value = value.strip()
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise IllegalCommand(f"the {what} date '{value}' is not a date: write YYYY-MM-DD") from None
+    _require(len(value) == 10, f"the {what} date '{value}' is not a date: write YYYY-MM-DD")
+    return value
+
+
+def _plan_update(game: Game, state: ExerciseState, cmd: cm.UpdatePlanAction) -> list[ev.Event]:
+    _after_end(state, "the improvement plan")
+    _require(
+        _PLAN_ID.fullmatch(cmd.action) is not None,
+        f"'{cmd.action}' is not an improvement-plan action id",
+    )
+    start = _iso_date(cmd.start, "start")
+    due = _iso_date(cmd.due, "due")
+    if start and due:
+        _require(start <= due, f"the due date {due} is before the start date {start}")
+    fields = (cmd.owner, cmd.poc, start, due, cmd.status)
+    _require(
+        any(f is not None for f in fields),
+        "nothing to change: give owner, poc, start, due or status",
+    )
+    return [
+        ev.PlanActionUpdated(
+            action=cmd.action,
+            owner=None if cmd.owner is None else cmd.owner.strip(),
+            poc=None if cmd.poc is None else cmd.poc.strip(),
+            start=start,
+            due=due,
+            status=cmd.status,
+        )
+    ]
+
+
 _DISPATCH = {
     "start": _start,
     "take_action": _take_action,
@@ -809,4 +890,6 @@ _DISPATCH = {
     "undo_turn": _undo,
     "end_exercise": _end,
     "confirm_rating": _confirm,
+    "submit_feedback": _feedback,
+    "update_plan_action": _plan_update,
 }

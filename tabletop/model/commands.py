@@ -174,6 +174,35 @@ class ConfirmRating(_Cmd):
     note: str = Field("", max_length=2000)
 
 
+class SubmitFeedback(_Cmd):
+    """Hot wash: an agency's participant feedback form (legal once the exercise ended)."""
+
+    kind: Literal["submit_feedback"] = "submit_feedback"
+    agency: str
+    author: str = Field("", max_length=120, description="Who filled it in (name, position).")
+    strengths: str = Field("", max_length=4000)
+    improvements: str = Field("", max_length=4000)
+    ratings: dict[str, int] = Field(
+        default_factory=dict, description="Question id -> 1..5 (see tabletop.model.evaluation)."
+    )
+    comments: str = Field("", max_length=4000)
+
+
+class UpdatePlanAction(_Cmd):
+    """Set a corrective action's owner, contact, dates or status (legal once the exercise ended).
+
+    Fields left None stay as they were; ``""`` clears one. Dates are ``YYYY-MM-DD``.
+    """
+
+    kind: Literal["update_plan_action"] = "update_plan_action"
+    action: str = Field(min_length=1, max_length=120, description="Improvement-plan row id.")
+    owner: str | None = Field(None, max_length=200)
+    poc: str | None = Field(None, max_length=200)
+    start: str | None = Field(None, max_length=10)
+    due: str | None = Field(None, max_length=10)
+    status: Literal["open", "in_progress", "complete"] | None = None
+
+
 Command = Annotated[
     StartExercise
     | TakeAction
@@ -189,7 +218,9 @@ Command = Annotated[
     | AddObservation
     | UndoTurn
     | EndExercise
-    | ConfirmRating,
+    | ConfirmRating
+    | SubmitFeedback
+    | UpdatePlanAction,
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -308,6 +308,35 @@ class RatingConfirmed(_Ev):
     note: str
 
 
+class FeedbackSubmitted(_Ev):
+    """An agency's participant feedback form of the hot wash (its latest one counts)."""
+
+    kind: Literal["feedback_submitted"] = "feedback_submitted"
+    agency: str
+    author: str = ""
+    strengths: str = ""
+    improvements: str = ""
+    ratings: dict[str, int] = Field(
+        default_factory=dict, description="Question id -> 1..5 (unanswered ones left out)."
+    )
+    comments: str = ""
+
+
+class PlanActionUpdated(_Ev):
+    """The improvement plan's corrective action got an owner, a contact, dates or a status.
+
+    Only the fields given (not None) change; ``""`` clears one.
+    """
+
+    kind: Literal["plan_action_updated"] = "plan_action_updated"
+    action: str
+    owner: str | None = None
+    poc: str | None = None
+    start: str | None = None
+    due: str | None = None
+    status: Literal["open", "in_progress", "complete"] | None = None
+
+
 Event = Annotated[
     ExerciseStarted
     | RoundStarted
@@ -330,7 +359,9 @@ Event = Annotated[
     | ObservationRecorded
     | TurnUndone
     | ExerciseEnded
-    | RatingConfirmed,
+    | RatingConfirmed
+    | FeedbackSubmitted
+    | PlanActionUpdated,
     Field(discriminator="kind"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

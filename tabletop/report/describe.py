@@ -158,4 +158,9 @@ def describe(game: Game, e: ev.Event) -> str:
     if k == "rating_confirmed":
         note = f": {e.note}" if e.note else ""
         return f"Evaluator rates objective {e.objective} {e.rating}{note}."
+    if k == "feedback_submitted":
+        by = f" ({e.author})" if e.author else ""
+        return f"Participant feedback of {e.agency}{by} is recorded."
+    if k == "plan_action_updated":
+        return f"Improvement plan action {e.action} is updated."
     return k.replace("_", " ")

@@ -14,11 +14,20 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tabletop.errors import TabletopError
+from tabletop.model.evaluation import (
+    FEEDBACK_QUESTIONS,
+    FEEDBACK_SCALE,
+    FEEDBACK_SHORT,
+    PLAN_STATUSES,
+)
 from tabletop.report import charts
 from tabletop.report.model import Report
 from tabletop.scoring.rating import RATING_TITLES
 
-FORMATS: tuple[str, ...] = ("md", "html", "json")
+#: Every export format; ``pdf`` is bytes (:func:`render_bytes`), the others text.
+FORMATS: tuple[str, ...] = ("md", "html", "json", "csv", "pdf")
+#: The formats :func:`render` returns as text.
+TEXT_FORMATS: tuple[str, ...] = ("md", "html", "json", "csv")
 #: Digits kept for floats in the JSON report.
 JSON_DIGITS = 4
 
@@ -71,7 +80,13 @@ def environment() -> Environment:
         cell=_cell,
         colour=charts.score_colour,
     )
-    env.globals.update(rating_titles=RATING_TITLES)
+    env.globals.update(
+        rating_titles=RATING_TITLES,
+        plan_statuses=PLAN_STATUSES,
+        feedback_questions=FEEDBACK_QUESTIONS,
+        feedback_short=FEEDBACK_SHORT,
+        feedback_scale=FEEDBACK_SCALE,
+    )
     return env
 
 
@@ -131,10 +146,10 @@ def to_html(report: Report) -> str:
 
 
 def render(report: Report, fmt: str = "md") -> str:
-    """Render ``report`` as ``md``, ``html`` or ``json``.
+    """Render ``report`` as ``md``, ``html``, ``json`` or ``csv`` (the decision timeline).
 
     Raises:
-        TabletopError: unknown format.
+        TabletopError: unknown format, or ``pdf`` (binary: use :func:`render_bytes`).
     """
     if fmt == "md":
         return to_markdown(report)
@@ -142,4 +157,26 @@ def render(report: Report, fmt: str = "md") -> str:
         return to_html(report)
     if fmt == "json":
         return to_json(report)
+    if fmt == "csv":
+        from tabletop.report.timeline_csv import to_csv
+
+        return to_csv(report)
+    if fmt == "pdf":
+        raise TabletopError("a PDF report is binary: write it to a file (-o aar.pdf)")
     raise TabletopError(f"unknown report format '{fmt}' (choose {', '.join(FORMATS)})")
+
+
+def render_bytes(report: Report, fmt: str = "md") -> bytes:
+    """The file contents of ``report`` in any of :data:`FORMATS`.
+
+    Text formats are UTF-8; CSV starts with a byte-order mark so that spreadsheets
+    read it as UTF-8.
+
+    Raises:
+        TabletopError: unknown format, or no WeasyPrint for ``pdf``.
+    """
+    if fmt == "pdf":
+        from tabletop.report.pdf import to_pdf
+
+        return to_pdf(report)
+    return render(report, fmt).encode("utf-8-sig" if fmt == "csv" else "utf-8")

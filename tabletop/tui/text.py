@@ -170,6 +170,10 @@ def describe(game: Game, record: Record) -> str | None:
         return f"Exercise ended: {e.reason}"
     if k == "rating_confirmed":
         return f"Rating of {e.objective} confirmed: {e.rating}"
+    if k == "feedback_submitted":
+        return f"Participant feedback of {e.agency} recorded"
+    if k == "plan_action_updated":
+        return f"Improvement plan action {e.action} updated"
     return None  # pragma: no cover - the event union is closed
 
 
