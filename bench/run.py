@@ -539,7 +539,10 @@ def _report_functions() -> tuple[Callable[..., Any], Callable[[Any], Any] | None
         except ImportError:
             return None
     render = getattr(report, "render", None)
-    formats = tuple(getattr(report, "FORMATS", ("md", "html", "json")))
+    # The text formats (md, html, json, csv); the PDF (WeasyPrint) is timed on its own.
+    formats = tuple(
+        getattr(report, "TEXT_FORMATS", None) or getattr(report, "FORMATS", ("md", "html", "json"))
+    )
     if render is None:
         return build, None
     return build, lambda rep: [render(rep, fmt) for fmt in formats]
@@ -611,6 +614,36 @@ def bench_report(b: Bench, large: Game, repeat: int) -> None:
             target=f"< {TARGET_REPORT:g} s",
             met=took < TARGET_REPORT,
             note=f"{what}; {len(records):,} events of the large scenario",
+        )
+    )
+
+
+def bench_pdf(b: Bench, game: Game) -> None:
+    """The PDF report (HSEEP layout, WeasyPrint) of the default scenario played cooperatively."""
+    try:
+        from tabletop.report import build_report, render_bytes
+        from tabletop.report.pdf import available
+    except ImportError:
+        return
+    if (why := available()) is not None:
+        b.add(Figure("PDF report: not available", None, "", note=why))
+        return
+    ex = Exercise.new(game, None, seed=1)
+    play_to_end(ex, parse_policies("cooperative", game.order))
+    rep = build_report(game, list(ex.records))
+    size = 0
+
+    def write() -> None:
+        nonlocal size
+        size = len(render_bytes(rep, "pdf"))
+
+    took = best_time(write, repeat=2, budget=10.0)
+    b.add(
+        Figure(
+            "PDF report (default scenario)",
+            took,
+            "s",
+            note=f"WeasyPrint layout of the built report, {size / 1024:.0f} KiB",
         )
     )
 
@@ -730,6 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_appends(b, folder, seconds)
         b.section("Report")
         bench_report(b, large_game, max(2, repeat // 3))
+        bench_pdf(b, default_game)
         b.section("Terminal UI")
         bench_tui(b, 2 if args.quick else 5)
     if args.json:

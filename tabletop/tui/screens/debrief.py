@@ -832,7 +832,9 @@ class DebriefScreen(Screen[None]):
     def feedback_agencies(self) -> list[str]:
         """Agencies this terminal may give feedback for (its own when attached, else all)."""
         s = self.session
-        return [s.attach_as] if s.attach_as is not None else list(s.game.order)
+        if s.attach_as is not None and s.attach_as in s.game.scenario.agencies:
+            return [s.attach_as]
+        return list(s.game.order)
 
     def action_feedback(self) -> None:
         """Choose an agency, then fill in its participant feedback form."""
