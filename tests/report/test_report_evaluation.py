@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from report_fixtures import SEED, fixed_clock, typhoon
 
 from tabletop.bots import parse_policies, play_to_end
@@ -240,3 +242,31 @@ def test_pdf_without_weasyprint_says_how_to_install_it(monkeypatch: pytest.Monke
         render_bytes(report(), "pdf")
     with pytest.raises(TabletopError, match="binary"):
         render(report(), "pdf")
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=hs.lists(hs.text(max_size=40), min_size=1, max_size=5))
+def test_csv_round_trips_any_text(texts: list[str]) -> None:
+    from tabletop.report.model import TimelineEntry, TimelineStage
+
+    entries = [
+        TimelineEntry(
+            seq=i + 1, round=1, stage_round=1, agency=None, category="facilitator", text=t
+        )
+        for i, t in enumerate(texts)
+    ]
+    stage = TimelineStage(
+        stage="gestation",
+        title="Gestation, 1",
+        wave=0,
+        first_round=1,
+        last_round=1,
+        entries=entries,
+    )
+    text = render(report().model_copy(update={"timeline": [stage]}), "csv")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 1 + len(texts)
+    for row, t in zip(rows[1:], texts, strict=True):
+        cell = row[COLUMNS.index("text")]
+        assert cell == ("'" + t if t.startswith(("=", "+", "-", "@", "\t", "\r")) else t)
+        assert row[COLUMNS.index("stage_title")] == "Gestation, 1"
