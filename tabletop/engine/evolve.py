@@ -196,8 +196,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         state.phase = "ended"
         state.active = None
         state.ended_reason = event.reason
-    # turn_undone and rating_confirmed change nothing here: fold skips the
-    # undone records, and ratings only matter to the report.
+    # turn_undone, rating_confirmed and expression_failed change nothing here: fold
+    # skips the undone records, ratings and failures only matter to the report.
     return state
 
 
