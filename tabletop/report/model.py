@@ -179,6 +179,27 @@ class Observation(_Model):
     text: str
 
 
+class ExpressionFailure(_Model):
+    """A condition or effect that failed while the exercise ran (``expression_failed``).
+
+    The effect was skipped (a condition counted as false) and play went on.
+    """
+
+    seq: int
+    round: int
+    stage: str
+    source: Literal["inject", "action", "stage"]
+    ref: str
+    agency: str | None
+    part: str
+    key: str
+    line: int
+    col: int
+    text: str
+    message: str
+    summary: str
+
+
 class RoundPoint(_Model):
     """Figures of one resolved round, next to the nobody-acts run of the same seed."""
 
@@ -214,3 +235,4 @@ class Report(_Model):
     observations: list[Observation]
     network: Network
     series: list[RoundPoint]
+    expression_failures: list[ExpressionFailure] = Field(default_factory=list)
