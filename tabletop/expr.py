@@ -10,7 +10,7 @@ The language:
 
 * Numbers (every numeric literal becomes a ``float``, so ``9**9**9`` can never build
   a huge integer), ``true``/``false`` (``True``/``False`` work too), and short text
-  literals (at most 64 characters) that may only be compared with ``==``/``!=``.
+  literals (at most 64 characters).
 * Names and dotted names. ``a.b.c`` is not attribute access: it is looked up as the
   single key ``"a.b.c"`` in a flat mapping. No name segment may start with ``_``.
 * Arithmetic ``+ - * / // % **`` and unary ``+``/``-``; comparisons ``== != < <= > >=``
@@ -29,8 +29,14 @@ Semantics worth knowing:
   parsing, a computed one when evaluating.
 * Constant sub-expressions are computed once when parsing, so their errors are
   reported at parse time.
-* Booleans count as 0/1 in arithmetic; text used in arithmetic, or ordered with
-  ``<``/``>``, is an error.
+* Static types: every sub-expression is a number, a boolean or text (:class:`Ty`), and
+  the compiler checks every operator against them: arithmetic, ordering and the
+  functions need numbers (a boolean is not a number), ``==``/``!=`` two values of the
+  same type, ``and``/``or``/``not`` and conditions booleans or numbers, both choices of
+  ``a if c else b`` the same type, an effect's value a number. The types of names come
+  from a :class:`KnownNames` (the loader's: ``stage`` is a stage id, every other name a
+  number); a name of unknown type (:data:`ANY`) is checked when evaluated instead.
+  A type error names the types ("`stage` is a stage id (text); `*` needs numbers").
 
 Limits (checked before :func:`ast.parse` runs): at most 500 characters and 20 levels
 of brackets; after parsing, at most 200 syntax nodes (operators and load contexts
