@@ -66,8 +66,7 @@ CASES = {
         RUMOURS,
         'when = "regions.coastal_city.trust < stage"',
         "injects[6].when",
-        "`stage` is a stage id (text); `<` needs numbers "
-        "(text can only be compared with == or !=)",
+        "`stage` is a stage id (text); `<` needs numbers (text can only be compared with == or !=)",
         "stage",
     ),
     "text literal ordered with >": Case(
@@ -75,8 +74,7 @@ CASES = {
         RUMOURS,
         "when = \"stage > 'outbreak'\"",
         "injects[6].when",
-        "`stage` is a stage id (text); `>` needs numbers "
-        "(text can only be compared with == or !=)",
+        "`stage` is a stage id (text); `>` needs numbers (text can only be compared with == or !=)",
         "stage",
     ),
     "boolean added to a number": Case(
@@ -217,7 +215,9 @@ def test_mistyped_expression_is_a_located_problem(project_copy: Path, case: Case
 
 
 def test_a_stage_compared_with_a_valid_id_loads(project_copy: Path) -> None:
-    _edit(project_copy, "scenario", RUMOURS, "when = \"stage == 'outbreak' and not fired.landfall\"")
+    _edit(
+        project_copy, "scenario", RUMOURS, "when = \"stage == 'outbreak' and not fired.landfall\""
+    )
     game = load_game(project_copy / "scenarios" / SCENARIO.name)
     assert game.conditions["inject:rumours"].ty.kind == "bool"
 
