@@ -14,8 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tabletop.engine.exercise import Exercise
+from tabletop.engine.game import Game
+from tabletop.engine.names import StateEnv, condition_names
 from tabletop.errors import ExpressionError
 from tabletop.expr import BOOLEAN, NUMBER, KnownNames, Ty, parse_effect, parse_expr
+from tabletop.loader.game import typed_names
+from tabletop.model.state import ExerciseState
 
 STAGES = ("gestation", "outbreak")
 NAMES = KnownNames(
@@ -34,16 +39,38 @@ RUN_TIME = (
     "exponent ",
 )
 
-NUM_LEAVES = ("x", "y", "round", "fit", "0", "1", "2", "0.5", "-1", "3", "64", "1e300")
-BOOL_LEAVES = ("flag", "true", "false")
-TEXT_LEAVES = ("stage", "'outbreak'", "'gestation'", "'x'")
+LITERALS = ("0", "1", "2", "0.5", "-1", "3", "64", "1e300")
+#: Leaves of each type: a toy world, and the default scenario's names.
+LEAVES = {
+    "toy": {
+        "num": ("x", "y", "round", "fit", *LITERALS),
+        "bool": ("flag", "true", "false"),
+        "text": ("stage", "'outbreak'", "'gestation'", "'x'"),
+    },
+    "game": {
+        "num": (
+            "round",
+            "wave",
+            "max_hazard",
+            "regions.coastal_city.hazard",
+            "regions.linhe.trust",
+            "regions.reservoir.need",
+            "agencies.mem.budget",
+            "agencies.city.resources.rescue",
+            "fired.landfall",
+            "agreements.joint_operation",
+            *LITERALS,
+        ),
+        "bool": ("true", "false"),
+        "text": ("stage", "'outbreak'", "'recovery'", "'x'"),
+    },
+}
 
 
 @cache
-def expr(kind: str, depth: int) -> st.SearchStrategy[str]:
+def expr(kind: str, depth: int, world: str = "toy") -> st.SearchStrategy[str]:
     """Expressions meant to be of ``kind`` (``num``, ``bool``, ``text``), ``depth`` levels deep."""
-    leaves = {"num": NUM_LEAVES, "bool": BOOL_LEAVES, "text": TEXT_LEAVES}[kind]
-    leaf = st.sampled_from(leaves)
+    leaf = st.sampled_from(LEAVES[world][kind])
     if depth == 0:
         return leaf
 
@@ -51,13 +78,13 @@ def expr(kind: str, depth: int) -> st.SearchStrategy[str]:
         # Now and then an operand of another type: the checker must reject those.
         wrong = st.sampled_from([o for o in ("num", "bool", "text") if o != k])
         return st.one_of(
-            expr(k, depth - 1),
-            expr(k, depth - 1),
-            expr(k, depth - 1),
-            expr(k, depth - 1),
-            expr(k, depth - 1),
-            expr(k, depth - 1),
-            wrong.flatmap(lambda o: expr(o, depth - 1)),
+            expr(k, depth - 1, world),
+            expr(k, depth - 1, world),
+            expr(k, depth - 1, world),
+            expr(k, depth - 1, world),
+            expr(k, depth - 1, world),
+            expr(k, depth - 1, world),
+            wrong.flatmap(lambda o: expr(o, depth - 1, world)),
         )
 
     num, boolean, text = sub("num"), sub("bool"), sub("text")
@@ -151,6 +178,56 @@ def test_checked_effects_always_give_a_number(
         assert str(exc).startswith(RUN_TIME), f"{text!r} on {env}: {exc}"
         return
     assert type(result) is float and math.isfinite(result)
+
+
+GAME_EXPR = st.sampled_from(["num", "bool", "text"]).flatmap(lambda k: expr(k, 3, "game"))
+UNIT = st.floats(min_value=0.0, max_value=1.0)
+
+
+@st.composite
+def game_states(draw: st.DrawFn, game: Game) -> ExerciseState:
+    """A state of the default scenario with random values within the engine's bounds."""
+    state = Exercise.new(game, None).state
+    state.stage = draw(st.sampled_from(game.stage_ids))
+    state.stage_round = draw(st.integers(1, 6))
+    state.round = draw(st.integers(state.stage_round, 20))
+    state.wave = draw(st.integers(0, 2))
+    for r in state.regions.values():
+        r.hazard, r.prevention, r.containment = draw(UNIT), draw(UNIT), draw(UNIT)
+        r.trust = draw(st.floats(0.0, 100.0))
+        r.harm = draw(st.floats(0.0, 1e6))
+        r.need = {k: draw(st.floats(0.0, 1e4)) for k in r.need}
+    for a in state.agencies.values():
+        a.budget = draw(st.floats(0.0, 1e9))
+        a.resources = {k: draw(st.floats(0.0, 1e6)) for k in a.resources}
+    if draw(st.booleans()):
+        state.fired["landfall"] = state.round
+    return state
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(text=GAME_EXPR, data=st.data())
+def test_checked_conditions_never_fail_on_types_on_game_states(
+    game: Game, text: str, data: st.DataObject
+) -> None:
+    """With the loader's names and types, evaluated on random states of the default scenario."""
+    known = typed_names(condition_names(game.scenario, game.rules), list(game.stage_ids))
+    try:
+        compiled = parse_expr(text, known, condition=True)
+    except ExpressionError:
+        return
+    env = StateEnv(data.draw(game_states(game)))
+    try:
+        value = compiled.eval(env)
+    except ExpressionError as exc:
+        assert str(exc).startswith(RUN_TIME), f"{text!r}: {exc}"
+        return
+    assert type(value) is _python_type(compiled.ty.kind), (text, value)
+    assert compiled.ty.kind != "text"
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def _validate(source: TomlSource, data: dict[str, Any], model: type[BaseModel]) 
         raise ScenarioError(problems_from_validation(exc, source, model)) from None
 
 
-def _known(names: list[str], stages: list[str]) -> KnownNames:
+def typed_names(names: list[str], stages: list[str]) -> KnownNames:
     """``names`` with their static types: ``stage`` is a stage id, every other name a number."""
     return KnownNames(names, {"stage": Ty.text_id("stage", stages)}, NUMBER)
 
@@ -150,7 +150,7 @@ def load_rules(
             c.ref(("stages", i, "regress_to"), st.regress_to, stage_ids, "stage")
             if st.regress_to in stage_ids and stage_ids.index(st.regress_to) >= i:
                 c.add(("stages", i, "regress_to"), "a resurgence must go back to an earlier stage")
-    names = _known(generic_names(), stage_ids)
+    names = typed_names(generic_names(), stage_ids)
     conditions: dict[str, Expr] = {}
     for i, st in enumerate(rules.stages):
         for field in ("advance_if", "regress_if"):
@@ -161,7 +161,7 @@ def load_rules(
                     conditions[f"{field.split('_')[0]}:{st.id}"] = got
     effects: dict[str, tuple[Effect, ...]] = {}
     # Rule-pack effects cannot name scenario regions: only generic names.
-    generic = _known(action_names(rules), stage_ids)
+    generic = typed_names(action_names(rules), stage_ids)
     targets = KnownNames(action_targets(rules))
     for aid, act in rules.actions.items():
         for s_i, s in enumerate(act.stages):
@@ -364,7 +364,7 @@ def _check_scenario(
             c.ref(("agencies", aid, "authority", i), auth, authorities, "authority")
     _check_cycles(c, parts.agencies)
     # Built once: every inject's condition and effects are checked against them.
-    names = _known(names_for(regions, agencies, parts.inject_ids, resources), stages)
+    names = typed_names(names_for(regions, agencies, parts.inject_ids, resources), stages)
     targets = KnownNames(targets_for(regions, agencies, resources))
     inject_effects: dict[str, tuple[Effect, ...]] = {}
     seen: dict[str, int] = {}
@@ -429,4 +429,4 @@ def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:
             )
 
 
-__all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file"]
+__all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file", "typed_names"]
