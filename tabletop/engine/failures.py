@@ -39,10 +39,12 @@ def failure(
     the expression was written (``item.origin``), else the position is 0:0.
     """
     offset = max(0, error.offset)
+    file, line, col, key = "", 0, 0, ""
     if item.origin is not None:
-        file, line, col, key = item.origin.locate(offset)
-    else:
-        file, line, col, key = "", 0, 0, ""
+        try:
+            file, line, col, key = item.origin.locate(offset)
+        except Exception:  # noqa: BLE001 - a failure to locate must not end the exercise either
+            pass
     return ev.ExpressionFailed(
         source=source,
         ref=ref,
