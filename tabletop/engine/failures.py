@@ -10,6 +10,7 @@ the condition counts as false, and play goes on.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Literal
 
@@ -41,10 +42,9 @@ def failure(
     offset = max(0, error.offset)
     file, line, col, key = "", 0, 0, ""
     if item.origin is not None:
-        try:
+        # A failure to locate must not end the exercise either.
+        with contextlib.suppress(Exception):
             file, line, col, key = item.origin.locate(offset)
-        except Exception:  # noqa: BLE001 - a failure to locate must not end the exercise either
-            pass
     return ev.ExpressionFailed(
         source=source,
         ref=ref,
