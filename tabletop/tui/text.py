@@ -170,6 +170,8 @@ def describe(game: Game, record: Record) -> str | None:
         return f"Exercise ended: {e.reason}"
     if k == "rating_confirmed":
         return f"Rating of {e.objective} confirmed: {e.rating}"
+    if k == "expression_failed":
+        return None  # a notice to the facilitator instead (it may name a private inject)
     return None  # pragma: no cover - the event union is closed
 
 
