@@ -604,13 +604,14 @@ class _Compiler:
         """Raise the type error "`x` is <type>; <needs>" located at ``node``."""
         self.fail(f"`{self.src.segment(node)}` is {ty.label}; {needs}", node)
 
-    def number(self, node: ast.AST, op: str, hint: str = "") -> tuple[_Fn, _Node]:
+    def number(self, node: ast.AST, op: str) -> tuple[_Fn, _Node]:
         """Compile an operand that must be a number; return (float-producing fn, node).
+
+        An operand of unknown type (a name without a type) is checked when evaluated.
 
         Args:
             node: The operand.
             op: The operator or function that needs it, for the message.
-            hint: Appended to the message when the operand is text.
         """
         compiled = self.compile(node)
         fn = compiled.fn
@@ -618,9 +619,7 @@ class _Compiler:
         if kind == "num":
             return fn, compiled
         if kind != "any":
-            self.mistyped(
-                node, compiled.ty, f"`{op}` needs numbers{hint if kind == 'text' else ''}"
-            )
+            self.mistyped(node, compiled.ty, f"`{op}` needs numbers")
         offset = self.src.at(node)
 
         def as_number(env: _Env) -> float:
