@@ -30,6 +30,7 @@ from typing import Any
 
 from tabletop.bots import parse_policies, play_to_end
 from tabletop.engine.exercise import Exercise
+from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
@@ -84,6 +85,8 @@ class RunResult:
         figure: What ``figures`` holds: ``score`` or ``reputation``.
         figures: Per-agency figure at the end.
         baseline_harm: Total harm of the same seed played with nobody acting.
+        failures: One line per expression that failed while playing (the effect
+            skipped or the condition taken as false; see ``expression_failed``).
     """
 
     index: int
@@ -100,6 +103,7 @@ class RunResult:
     figure: str
     figures: dict[str, float]
     baseline_harm: float
+    failures: tuple[str, ...] = ()
 
     @property
     def harm_avoided(self) -> float:
@@ -171,6 +175,8 @@ class Summary:
         less_harm: Runs with clearly less harm than nobody acting.
         more_harm: Runs with clearly more harm than nobody acting.
         results: Every run, in batch order.
+        failures: Each distinct expression failure (where, message, what) and the
+            number of runs it happened in.
     """
 
     scenario: str
@@ -195,6 +201,7 @@ class Summary:
     less_harm: int
     more_harm: int
     results: list[RunResult] = field(repr=False)
+    failures: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed_runs(self) -> int:
@@ -232,6 +239,11 @@ class Summary:
             )
         if self.harm.mean > 0 and self.harm.max > 2 * self.harm.min + 1:
             out.append("Harm varies a lot between seeds (max more than twice min).")
+        for failure, count in self.failures.items():
+            out.append(
+                f"An expression failed in {count} of {self.runs} runs (skipped, play went on): "
+                f"{failure}"
+            )
         return out
 
     def to_dict(self, *, with_results: bool = True) -> dict[str, Any]:
@@ -267,6 +279,7 @@ class Summary:
                 "more_harm_runs": self.more_harm,
             },
             "notes": self.notes(),
+            "expression_failures": dict(self.failures),
         }
         if with_results:
             out["results"] = [_result_dict(r) for r in self.results]
@@ -278,6 +291,7 @@ def _result_dict(r: RunResult) -> dict[str, Any]:
     for k in ("harm", "waste", "mean_trust", "baseline_harm"):
         d[k] = round(d[k], 4)
     d["figures"] = {a: round(v, 2) for a, v in r.figures.items()}
+    d["failures"] = list(r.failures)
     return d
 
 
@@ -391,6 +405,9 @@ def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
         figure=figure,
         figures=figures,
         baseline_harm=base,
+        failures=tuple(
+            describe_failure(e, when=False, done=False) for e in failures_in(ex.records)
+        ),
     )
 
 
@@ -566,4 +583,5 @@ def summarize(
         less_harm=sum(1 for r in results if r.changed < 0),
         more_harm=sum(1 for r in results if r.changed > 0),
         results=results,
+        failures=dict(Counter(f for r in results for f in dict.fromkeys(r.failures))),
     )

@@ -24,13 +24,19 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)"
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first expression that fails, instead of skipping it and playing on",
+    )
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Play to the end, print a summary and the journal path."""
-    from tabletop.cli import console
+    from tabletop.cli import console, err_console
     from tabletop.engine.exercise import Exercise
+    from tabletop.engine.failures import describe_failure, failures_in
     from tabletop.loader.game import load_game
     from tabletop.scripts import load_script
     from tabletop.summary import summary_renderable
@@ -48,8 +54,25 @@ def run(args: argparse.Namespace) -> int:
         Path(args.journal) if args.journal else fresh_journal_path(game.scenario.scenario.id, label)
     )
     ex = Exercise.new(game, journal, seed=args.seed)
+    seen = 0
+
+    def report_failures() -> None:
+        """Warn about the expressions that failed since the last call (stop if --strict)."""
+        nonlocal seen
+        new, seen = ex.records[seen:], len(ex.records)
+        for e in failures_in(new):
+            if args.strict:
+                raise TabletopError(
+                    f"{describe_failure(e, done=False)}: stopped (--strict); "
+                    f"the journal {journal} keeps the exercise up to here"
+                )
+            err_console.print(
+                f"warning: {describe_failure(e)}", style="yellow", markup=False, soft_wrap=True
+            )
+
     try:
         while ex.state.phase == "running" and ex.state.active is not None:
+            report_failures()
             agency, rnd = ex.state.active, ex.state.round
             scripted = script.for_turn(rnd, agency) if script else []
             for d in scripted:
@@ -65,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
                 play_turn(ex, agency, policies[agency])
             else:
                 ex.submit(cm.EndTurn(agency=agency))
+        report_failures()
     finally:
         ex.close()
     console.print(summary_renderable(ex))

@@ -53,6 +53,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="with --json: leave out the per-run results",
     )
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (status 1) when an expression fails in any run, instead of skipping it",
+    )
     return p
 
 
@@ -105,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=progress,
             game=game,
+        )
+    if args.strict and summary.failures:
+        first, count = next(iter(summary.failures.items()))
+        raise TabletopError(
+            f"{first}: an expression failed in {count} of {summary.runs} runs (--strict)"
         )
     if args.json:
         data = summary.to_dict(with_results=not args.no_results)

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from tabletop import ENGINE_VERSION
 from tabletop.engine.evolve import evolve
+from tabletop.engine.failures import failure
 from tabletop.engine.game import Game
 from tabletop.engine.legal import (
     NEGOTIATION,
@@ -36,7 +37,7 @@ from tabletop.engine.names import (
     get_value,
     region_values,
 )
-from tabletop.errors import IllegalCommand
+from tabletop.errors import ExpressionError, IllegalCommand
 from tabletop.expr import did_you_mean
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
@@ -178,14 +179,23 @@ def _fire_due_injects(game: Game, w: _Work) -> None:
         if inj.when is not None:
             if env is None:
                 env = StateEnv(s)
-            if not game.conditions[f"inject:{inj.id}"].truthy(env):
+            when = game.conditions[f"inject:{inj.id}"]
+            try:
+                due = when.truthy(env)
+            except ExpressionError as exc:  # journaled; the condition counts as false
+                w.emit(failure(s, "inject", inj.id, "when", when, exc))
                 continue
-        w.emit(_inject_event(game, s, inj.id, manual=False))
+            if not due:
+                continue
+        for event in _inject_events(game, s, inj.id, manual=False):
+            w.emit(event)
 
 
-def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool) -> ev.InjectFired:
+def _inject_events(game: Game, s: ExerciseState, inject_id: str, *, manual: bool) -> list[ev.Event]:
+    """The inject's ``inject_fired``, then an ``expression_failed`` per effect that failed."""
     inj = game.injects[inject_id]
     changes: dict[str, float] = {}
+    failed: list[ev.Event] = []
     effects = game.inject_effects.get(inject_id, ())
     if effects:
         env = StateEnv(s)
@@ -193,8 +203,11 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
             current = changes.get(eff.target)
             if current is None:
                 current = get_value(s, eff.target)
-            changes[eff.target] = clamp_for(eff.target, eff.apply(env, current))
-    return ev.InjectFired(
+            try:
+                changes[eff.target] = clamp_for(eff.target, eff.apply(env, current))
+            except ExpressionError as exc:  # journaled; this effect is skipped
+                failed.append(failure(s, "inject", inject_id, "effect", eff, exc))
+    fired = ev.InjectFired(
         inject=inj.id,
         round=s.round,
         stage=s.stage,
@@ -206,6 +219,7 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
         manual=manual,
         changes=changes,
     )
+    return [fired, *failed]
 
 
 def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Event]:
@@ -278,15 +292,17 @@ def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[e
             cmd.amount <= stock + 1e-9,
             f"the amount {cmd.amount:g} is more than the {stock:g} {cmd.resource} you hold",
         )
-    events: list[ev.Event] = [_action_event(game, state, cmd, handler)]
+    failed: list[ev.Event] = []
+    events: list[ev.Event] = [_action_event(game, state, cmd, handler, failed)]
     if handler in ("directive", "assign_counterpart"):
         events.append(_directive_event(state, cmd, counterpart=handler == "assign_counterpart"))
-    return events
+    return events + failed
 
 
 def _action_event(
-    game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str
+    game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str, failed: list[ev.Event]
 ) -> ev.ActionTaken:
+    """The action's event; an ``expression_failed`` per effect that failed goes to ``failed``."""
     sc = game.scenario
     f = game.rules.formula
     rule = game.action(cmd.action)
@@ -399,7 +415,12 @@ def _action_event(
             cur = changes.get(name)
             if cur is None:
                 cur = get_value(state, name)
-            changes[name] = clamp_for(name, eff.apply(env, cur))
+            try:
+                changes[name] = clamp_for(name, eff.apply(env, cur))
+            except ExpressionError as exc:  # journaled; this effect is skipped
+                failed.append(
+                    failure(state, "action", cmd.action, "effect", eff, exc, agency=agency)
+                )
     return ev.ActionTaken(
         agency=agency,
         action=cmd.action,
@@ -724,7 +745,7 @@ def _release(game: Game, state: ExerciseState, cmd: cm.ReleaseInject) -> list[ev
         f"unknown inject '{cmd.inject}'{did_you_mean(cmd.inject, game.injects)}",
     )
     _require(cmd.inject not in state.fired, f"inject '{cmd.inject}' has already fired")
-    return [_inject_event(game, state, cmd.inject, manual=True)]
+    return _inject_events(game, state, cmd.inject, manual=True)
 
 
 def _force_stage(game: Game, state: ExerciseState, cmd: cm.ForceStage) -> list[ev.Event]:

@@ -196,9 +196,9 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         state.phase = "ended"
         state.active = None
         state.ended_reason = event.reason
-    # turn_undone, rating_confirmed, feedback_submitted and plan_action_updated
-    # change nothing here: fold skips the undone records, and the evaluation
-    # (ratings, feedback, improvement plan) only matters to the report.
+    # turn_undone, rating_confirmed, feedback_submitted, plan_action_updated and
+    # expression_failed change nothing here: fold skips the undone records, and the
+    # evaluation (ratings, feedback, improvement plan) and failures only matter to the report.
     return state
 
 

@@ -7,9 +7,11 @@ of regions and agencies, never set order).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from tabletop.engine.failures import failure
 from tabletop.engine.names import StateEnv
+from tabletop.errors import ExpressionError
 from tabletop.model import events as ev
 from tabletop.model.state import ExerciseState
 
@@ -271,7 +273,7 @@ def _transition(game: Game, w: _Work) -> bool:
         return True
     env = StateEnv(s)
     can_regress = rule.regress_to is not None and s.wave + 1 < game.rules.pack.max_waves
-    if can_regress and game.conditions[f"regress:{s.stage}"].truthy(env):
+    if can_regress and _holds(game, w, "regress_if", env):
         w.emit(
             ev.StageChanged(
                 from_stage=s.stage,
@@ -283,7 +285,7 @@ def _transition(game: Game, w: _Work) -> bool:
         )
         return False
     reason: str | None = None
-    if rule.advance_if is not None and game.conditions[f"advance:{s.stage}"].truthy(env):
+    if rule.advance_if is not None and _holds(game, w, "advance_if", env):
         reason = "condition"
     elif s.stage_round >= game.stage_rounds(s.stage):
         reason = "rounds"
@@ -299,3 +301,14 @@ def _transition(game: Game, w: _Work) -> bool:
         )  # type: ignore[arg-type]
     )
     return False
+
+
+def _holds(game: Game, w: _Work, part: Literal["advance_if", "regress_if"], env: StateEnv) -> bool:
+    """Whether the stage's condition holds; one that fails is journaled and counts as false."""
+    s = w.state
+    cond = game.conditions[f"{part.split('_')[0]}:{s.stage}"]
+    try:
+        return cond.truthy(env)
+    except ExpressionError as exc:
+        w.emit(failure(s, "stage", s.stage, part, cond, exc))
+        return False

@@ -335,6 +335,29 @@ class PlanActionUpdated(_Ev):
     start: str | None = None
     due: str | None = None
     status: Literal["open", "in_progress", "complete"] | None = None
+class ExpressionFailed(_Ev):
+    """A condition or effect could not be evaluated while the exercise ran.
+
+    Expressions are type-checked when the scenario loads; what can still fail
+    (a result too large, ``clamp`` bounds crossing, zero to a negative power) is
+    recorded here instead of stopping the exercise. A failed effect was skipped
+    (the state is unchanged by it; the inject's or action's other effects
+    applied); a failed condition counted as false. Changes nothing in the state.
+    """
+
+    kind: Literal["expression_failed"] = "expression_failed"
+    source: Literal["inject", "action", "stage"]
+    ref: str = Field(description="The inject, action or stage id.")
+    agency: str | None = Field(default=None, description="The acting agency (actions).")
+    part: Literal["when", "effect", "advance_if", "regress_if"]
+    text: str = Field(description="The expression or effect as written.")
+    file: str
+    line: int
+    col: int
+    key: str = Field(description="Dotted key of the expression: injects[2].effects[0].")
+    message: str
+    round: int
+    stage: str
 
 
 Event = Annotated[
@@ -361,7 +384,8 @@ Event = Annotated[
     | ExerciseEnded
     | RatingConfirmed
     | FeedbackSubmitted
-    | PlanActionUpdated,
+    | PlanActionUpdated
+    | ExpressionFailed,
     Field(discriminator="kind"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from tabletop.engine.failures import describe_failure
 from tabletop.engine.game import Game
 from tabletop.model.evaluation import FEEDBACK_QUESTIONS
 from tabletop.model.events import FeedbackSubmitted, Record
@@ -12,6 +13,7 @@ from tabletop.report.describe import CATEGORY, describe
 from tabletop.report.model import (
     AgencyInfo,
     DimensionInfo,
+    ExpressionFailure,
     Feedback,
     Finding,
     Observation,
@@ -663,4 +665,37 @@ def build_report(
     Raises:
         TabletopError: the journal does not start with ``exercise_started``.
     """
-    return report_from(evaluate(game, records, cf=cf))
+    report = report_from(evaluate(game, records, cf=cf))
+    failures = _failures(records)
+    return report.model_copy(update={"expression_failures": failures}) if failures else report
+
+
+def _base(path: str) -> str:
+    """The file name of ``path`` (reports never depend on where the files were)."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _failures(records: Sequence[Record]) -> list[ExpressionFailure]:
+    """The expressions that failed while playing, in journal order (file names, no paths)."""
+    out: list[ExpressionFailure] = []
+    for rec in records:
+        e = rec.event
+        if e.kind == "expression_failed":
+            out.append(
+                ExpressionFailure(
+                    seq=rec.seq,
+                    round=e.round,
+                    stage=e.stage,
+                    source=e.source,
+                    ref=e.ref,
+                    agency=e.agency,
+                    part=e.part,
+                    key=e.key,
+                    line=e.line,
+                    col=e.col,
+                    text=e.text,
+                    message=e.message,
+                    summary=describe_failure(e.model_copy(update={"file": _base(e.file)})),
+                )
+            )
+    return out

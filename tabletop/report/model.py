@@ -221,6 +221,27 @@ class Observation(_Model):
     text: str
 
 
+class ExpressionFailure(_Model):
+    """A condition or effect that failed while the exercise ran (``expression_failed``).
+
+    The effect was skipped (a condition counted as false) and play went on.
+    """
+
+    seq: int
+    round: int
+    stage: str
+    source: Literal["inject", "action", "stage"]
+    ref: str
+    agency: str | None
+    part: str
+    key: str
+    line: int
+    col: int
+    text: str
+    message: str
+    summary: str
+
+
 class RoundPoint(_Model):
     """Figures of one resolved round, next to the nobody-acts run of the same seed."""
 
@@ -260,3 +281,4 @@ class Report(_Model):
     feedback_means: dict[str, float | None] = Field(
         default_factory=dict, description="Question id -> mean rating over the agencies."
     )
+    expression_failures: list[ExpressionFailure] = Field(default_factory=list)

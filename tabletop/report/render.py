@@ -103,6 +103,8 @@ def _round(obj: Any, digits: int = JSON_DIGITS) -> Any:
 def to_json(report: Report) -> str:
     """Stable JSON: sorted keys, floats rounded to :data:`JSON_DIGITS`, trailing newline."""
     data = _round(report.model_dump(mode="json"))
+    if not data["expression_failures"]:  # present only when an expression failed
+        del data["expression_failures"]
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -30,7 +30,7 @@ from tabletop.tui.messages import Decide
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.start import StartScreen
-from tabletop.tui.session import Session
+from tabletop.tui.session import EXPRESSION_FAILED, Session, failure_lines
 
 #: Seconds between two reads of the shared journal.
 POLL_INTERVAL = 0.5
@@ -154,7 +154,8 @@ class TabletopApp(App[int]):
 
     def poll(self) -> None:
         """Read decisions other terminals appended; redraw when there are any."""
-        if self.session is not None and self.session.poll():
+        if self.session is not None and (new := self.session.poll()):
+            self.notify_failures(failure_lines(new))
             self.after_change()
 
     def submit(self, command: cm.Command) -> bool:
@@ -170,8 +171,14 @@ class TabletopApp(App[int]):
             if outcome.stale:
                 self.after_change()
             return False
+        self.notify_failures(outcome.failures)
         self.after_change()
         return True
+
+    def notify_failures(self, lines: tuple[str, ...]) -> None:
+        """Tell the facilitator about expressions that failed (skipped; play goes on)."""
+        for line in lines:
+            self.notify(line, title=EXPRESSION_FAILED, severity="warning", timeout=20)
 
     # ------------------------------------------------------------------ facilitator console
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tabletop.engine.decide import decide
 from tabletop.engine.exercise import Clock, Exercise, system_clock
+from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import StaleWriter, TabletopError
 from tabletop.journal import fresh_journal_path
@@ -31,11 +32,14 @@ class Outcome:
         ok: The decision is durable in the journal and applied.
         message: Why not (empty when ok).
         stale: Another terminal wrote first; the session has been refreshed.
+        failures: One line per expression that failed while deciding (journaled as
+            ``expression_failed``; the effect was skipped and play goes on).
     """
 
     ok: bool
     message: str = ""
     stale: bool = False
+    failures: tuple[str, ...] = ()
 
 
 class Session:
@@ -131,7 +135,7 @@ class Session:
     def submit(self, command: cm.Command) -> Outcome:
         """Submit a decision: durable in the journal once this returns, or no change at all."""
         try:
-            self.exercise.submit(command)
+            records = self.exercise.submit(command)
         except StaleWriter:
             self.poll()
             return Outcome(
@@ -139,7 +143,7 @@ class Session:
             )
         except TabletopError as exc:
             return Outcome(False, str(exc))
-        return Outcome(True)
+        return Outcome(True, failures=failure_lines(records))
 
     def poll(self) -> list[Record]:
         """Read what other terminals appended to the journal (cheap when nothing is new)."""
@@ -151,3 +155,12 @@ class Session:
     def close(self) -> None:
         """Close the journal."""
         self.exercise.close()
+
+
+#: Title of the notice shown to the facilitator when an expression failed.
+EXPRESSION_FAILED = "An expression failed (play goes on)"
+
+
+def failure_lines(records: list[Record]) -> tuple[str, ...]:
+    """One line per ``expression_failed`` among ``records`` (for a notice to the facilitator)."""
+    return tuple(describe_failure(e) for e in failures_in(records))

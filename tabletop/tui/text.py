@@ -174,6 +174,8 @@ def describe(game: Game, record: Record) -> str | None:
         return f"Participant feedback of {e.agency} recorded"
     if k == "plan_action_updated":
         return f"Improvement plan action {e.action} updated"
+    if k == "expression_failed":
+        return None  # a notice to the facilitator instead (it may name a private inject)
     return None  # pragma: no cover - the event union is closed
 
 
