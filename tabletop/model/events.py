@@ -335,6 +335,8 @@ class PlanActionUpdated(_Ev):
     start: str | None = None
     due: str | None = None
     status: Literal["open", "in_progress", "complete"] | None = None
+
+
 class ExpressionFailed(_Ev):
     """A condition or effect could not be evaluated while the exercise ran.
 
