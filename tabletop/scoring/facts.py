@@ -718,6 +718,24 @@ class _Pass:
 
     def _on_stage_changed(self, seq: int, e: ev.StageChanged) -> None:
         self.facts.stage_changes.append((seq, e))
+        if e.reason == "forced" and self.seg is not None:
+            # The facilitator moved the exercise mid-round: the rest of the round is the
+            # new stage's round 1 and is scored as a segment of that stage.
+            self._end_trust()
+            s = self.state
+            seg = Segment(
+                index=len(self.facts.segments),
+                round=s.round,
+                stage=e.to_stage,
+                stage_round=1,
+                wave=s.wave,
+                seq=seq,
+                trust_start={r: x.trust for r, x in s.regions.items()},
+                trust_end={r: x.trust for r, x in s.regions.items()},
+                hazard_start={r: x.hazard for r, x in s.regions.items()},
+            )
+            self.facts.segments.append(seg)
+            self.seg = seg
 
     def _on_exercise_ended(self, seq: int, e: ev.ExerciseEnded) -> None:
         self.facts.ended = e
