@@ -334,10 +334,37 @@ def random_policy(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.
             continue
 
 
+def passive(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Command]:
+    """Passive cooperation: does what a directive orders, and nothing else."""
+    g, s = ex.game, ex.state
+    for d in list(s.directives.values()):
+        if d.target != agency or d.status != "pending":
+            continue
+        if d.action == "deploy" and d.region:
+            yield from _deploy(ex, agency, [d.region])
+            continue
+        opt = option(g, s, agency, d.action)
+        if not opt.enabled:
+            continue
+        kw: dict[str, object] = {}
+        for p in opt.params:
+            if p.name == "region" and d.region and d.region in p.choices:
+                kw["region"] = d.region
+            elif p.choices and not p.optional:
+                kw[p.name] = p.choices[0]
+            elif p.maximum is not None and p.maximum > 0:
+                kw[p.name] = round(min(p.maximum, 10.0), 2)
+        try:
+            yield cm.TakeAction(agency=agency, action=d.action, **kw)  # type: ignore[arg-type]
+        except ValueError:
+            continue
+
+
 POLICY_FUNCTIONS: dict[str, Policy] = {
     "cooperative": cooperative,
     "selfish": selfish,
     "random": random_policy,
+    "passive": passive,
 }
 
 

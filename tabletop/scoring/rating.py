@@ -239,7 +239,7 @@ def _waste_flags(facts: Facts) -> list[Flag]:
     limit = facts.game.rules.rating.waste_flag
     seg_stage = {s.index: s.stage for s in facts.segments}
     sent: Counter[tuple[str, str]] = Counter()
-    for (seg, agency), amount in facts.deployed.items():
+    for (seg, agency), amount in [*facts.deployed.items(), *facts.asked.items()]:
         sent[(agency, seg_stage.get(seg, ""))] += amount
     wasted: Counter[tuple[str, str]] = Counter()
     seqs: dict[tuple[str, str], list[int]] = {}
@@ -317,6 +317,8 @@ def _matches(task: CriticalTask, act: Act) -> bool:
     if task.agency is not None and act.agency != task.agency:
         return False
     if task.region is not None and act.region != task.region:
+        return False
+    if task.resource is not None and act.resource != task.resource:
         return False
     if act.kind == "proposal_answered" and not act.accepted:
         return False
