@@ -29,6 +29,7 @@ from tabletop.scoring.models import (
     Score,
     ScoreCard,
     Scores,
+    TaskEvidence,
     TaskResult,
 )
 from tabletop.scoring.network import cooperation_network
@@ -49,6 +50,7 @@ __all__ = [
     "Score",
     "ScoreCard",
     "Scores",
+    "TaskEvidence",
     "TaskResult",
     "act_credits",
     "cooperation_network",
