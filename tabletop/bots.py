@@ -281,6 +281,8 @@ def selfish(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Comman
         )
     if s.stage_round == 2:
         yield cm.TakeAction(agency=agency, action="local_protection", mode="withhold_data")
+        if me.regions:
+            yield cm.TakeAction(agency=agency, action="local_protection", mode="hoard")
     opt = _first(ex, agency, "deploy")
     if opt is not None and me.regions:
         for res, amount in s.agencies[agency].resources.items():

@@ -723,7 +723,10 @@ class _Pass:
             seg.resolved_seq = seq
         for rid, r in s.regions.items():
             need = need_for(g, rid, r.hazard)
+            out = e.regions.get(rid)
+            moved = out.displaced if out is not None else {}
             for res, want in need.items():
+                want += moved.get(res, 0.0)
                 extra = r.delivered.get(res, 0.0) - want
                 if extra <= EPS:
                     continue
