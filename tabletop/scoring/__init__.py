@@ -26,6 +26,7 @@ from tabletop.scoring.models import (
     Network,
     NetworkMetrics,
     ObjectiveRating,
+    PrivateScore,
     Score,
     ScoreCard,
     Scores,
@@ -33,6 +34,7 @@ from tabletop.scoring.models import (
     TaskResult,
 )
 from tabletop.scoring.network import cooperation_network
+from tabletop.scoring.private import private_score, private_scores
 from tabletop.scoring.rating import find_flags, rate_objectives
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "Network",
     "NetworkMetrics",
     "ObjectiveRating",
+    "PrivateScore",
     "Score",
     "ScoreCard",
     "Scores",
@@ -58,6 +61,8 @@ __all__ = [
     "evaluate",
     "extract",
     "find_flags",
+    "private_score",
+    "private_scores",
     "rate_objectives",
     "score",
     "score_exercise",

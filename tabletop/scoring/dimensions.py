@@ -17,6 +17,7 @@ from tabletop.model.rules import SCORE_DIMENSIONS
 from tabletop.scoring.counterfactual import Counterfactual
 from tabletop.scoring.facts import Act, Agreement, Expectation, Facts, Segment, Waste
 from tabletop.scoring.models import AgencyScores, Score, ScoreCard, Scores
+from tabletop.scoring.private import private_scores
 
 #: The five coordination dimensions, scored from the tags of what agencies did.
 COORDINATION: tuple[str, ...] = ("horizontal", "vertical", "resource", "information", "policy")
@@ -662,6 +663,7 @@ class _Scorer:
             agencies=agencies,
             stage_totals=stage_totals,
             total=self.exercise_total(stage_totals),
+            private=private_scores(self.f, self.cf),
         )
 
 

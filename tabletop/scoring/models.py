@@ -40,6 +40,30 @@ class AgencyScores(_Model):
     total: ScoreCard
 
 
+class PrivateScore(_Model):
+    """An agency's private score: its own regions' outcome mixed with the common one.
+
+    ``value = local_interest x own + (1 - local_interest) x common`` (DESIGN.md: local
+    self-interest). Shown to that agency only during play; in the debrief next to the
+    common score.
+
+    Attributes:
+        agency: Agency id.
+        local_interest: The agency's ``local_interest`` (scenario), in [0, 1].
+        regions: Its own regions (scenario ``regions``; else the regions under it).
+        own: Harm avoided in those regions against the nobody-acts run, 0-100.
+        common: Harm avoided over every region (the exercise's outcome), 0-100.
+        value: The private score.
+    """
+
+    agency: str
+    local_interest: float
+    regions: list[str]
+    own: Score
+    common: Score
+    value: Score
+
+
 class Scores(_Model):
     """Every score of an exercise.
 
@@ -51,6 +75,7 @@ class Scores(_Model):
         agencies: Agency -> its scores.
         stage_totals: Stage -> all agencies together.
         total: The whole exercise.
+        private: Agency -> its private score (local self-interest).
     """
 
     dimensions: list[str]
@@ -60,6 +85,7 @@ class Scores(_Model):
     agencies: dict[str, AgencyScores]
     stage_totals: dict[str, ScoreCard]
     total: ScoreCard
+    private: dict[str, PrivateScore] = Field(default_factory=dict)
 
 
 Severity = Literal["major", "minor"]
