@@ -1,4 +1,4 @@
-"""Bot policies that play agencies headless: cooperative, selfish, random.
+"""Bot policies that play agencies headless: cooperative, selfish, random, passive.
 
 A bot only ever chooses among :func:`~tabletop.engine.legal.legal_actions`
 and submits through :meth:`Exercise.submit`, like a human at the terminal.
@@ -19,7 +19,7 @@ from tabletop.model import commands as cm
 from tabletop.model.rules import WARNING_LEVELS
 
 Policy = Callable[[Exercise, str, random.Random], Iterator[cm.Command]]
-POLICIES = ("cooperative", "selfish", "random")
+POLICIES = ("cooperative", "selfish", "random", "passive")
 
 
 class _LazyRandom(random.Random):
