@@ -132,13 +132,13 @@ class Waste:
         resource: Resource id.
         amount: Units beyond need.
         shares: Agency -> units of the waste charged to it: the latest deliveries of the
-            round are charged first, each at most what it sent, and deliveries someone
-            asked for (a request served, a directive complied with, a commitment
-            advanced) only after all the others, to the agency that asked for them.
+            round are charged first, each at most what it sent; units another agency
+            asked for (up to what a request served still lacked, or a delivery commitment
+            still owed) only after all the others, and to the agency that asked.
         deploy_seqs: Agency -> seqs of its deployments of the resource there this round.
         duplicates: Agencies that deployed after another agency had already covered the
             region with the same resource this round (in journal order), unless every
-            one of their deployments there was asked for.
+            one of their deployments there was asked for or ordered by a directive.
     """
 
     seq: int
@@ -376,9 +376,10 @@ class _Pass:
         self.proposal_action: dict[str, str] = {}
         # (region, resource) -> agency -> deploy seqs, this round only.
         self.round_deploys: dict[tuple[str, str], dict[str, list[int]]] = {}
-        # (region, resource) -> (seq, agency, amount, asker) of this round's deployments;
-        # the asker is who asked for it (requester, directive issuer, creditor) or None.
-        self.round_units: dict[tuple[str, str], list[tuple[int, str, float, str | None]]] = {}
+        # (region, resource) -> parts of this round's deployments: (seq, agency, units,
+        # asker, coordinated). The asker asked for those units (a requester served, a
+        # creditor delivered to) or is None; coordinated parts were asked for or ordered.
+        self.round_units: dict[tuple[str, str], list[tuple[int, str, float, str | None, bool]]] = {}
         # (agency, action) -> expectations, to match acts quickly.
         self.pending: dict[tuple[str, str], list[Expectation]] = {}
         # (agency, action) -> acts so far, to meet an expectation with an earlier act.
@@ -528,12 +529,16 @@ class _Pass:
                 self.facts.blind_lost[key] = self.facts.blind_lost.get(key, 0.0) + lost
             per = self.round_deploys.setdefault((e.region, e.resource), {})
             per.setdefault(e.agency, []).append(seq)
-            asker = self._asker(e)
             units = self.round_units.setdefault((e.region, e.resource), [])
-            units.append((seq, e.agency, e.amount, asker))
-            if asker is not None:
+            left = e.amount
+            for asker, n in self._asked_parts(e):
+                units.append((seq, e.agency, n, asker, True))
                 key = (self._seg_index(), asker)
-                self.facts.asked[key] = self.facts.asked.get(key, 0.0) + e.amount
+                self.facts.asked[key] = self.facts.asked.get(key, 0.0) + n
+                left -= n
+            if left > EPS:
+                ordered = e.directed_by is not None or left < e.amount
+                units.append((seq, e.agency, left, None, ordered))
         elif e.handler == "invest_prevention" and e.region is not None:
             per = self.round_deploys.setdefault((e.region, "prevention"), {})
             if per and e.agency not in per:
@@ -550,21 +555,31 @@ class _Pass:
                 self.facts.requests[qid].fulfilled_seqs.append(seq)
         self._match_expectations(act)
 
-    def _asker(self, e: ev.ActionTaken) -> str | None:
-        """Who asked for a deployment: a requester served, a directive's issuer, a creditor."""
-        for qid in e.fulfils:
+    def _asked_parts(self, e: ev.ActionTaken) -> list[tuple[str, float]]:
+        """Units of a deployment that another agency asked for, and who asked.
+
+        A request served counts up to what was still open of it (its requester asked);
+        a delivery commitment advanced counts up to what was still owed (its creditor
+        asked). Together never more than the deployment. A directive names no amount:
+        what the agency sent on one is its own choice.
+        """
+        out: list[tuple[str, float]] = []
+        left = e.amount
+        for qid, total in e.fulfils.items():
             q = self.state.requests.get(qid)
             if q is not None and q.requester != e.agency:
-                return q.requester
-        if e.directed_by is not None:
-            d = self.state.directives.get(e.directed_by)
-            if d is not None and d.issuer != e.agency:
-                return d.issuer
-        for cid in e.progress:
+                n = min(left, total - q.fulfilled)
+                if n > EPS:
+                    out.append((q.requester, n))
+                    left -= n
+        for cid, progress in e.progress.items():
             c = self.state.commitments.get(cid)
-            if c is not None and c.spec.creditor != e.agency:
-                return c.spec.creditor
-        return None
+            if c is not None and c.spec.creditor != e.agency and c.spec.deliverable == "deliver":
+                n = min(left, progress - c.progress)
+                if n > EPS:
+                    out.append((c.spec.creditor, n))
+                    left -= n
+        return out
 
     def _action_ties(self, seq: int, e: ev.ActionTaken, act: Act) -> None:
         """Ties made by an action: a target served, a delivery into another's region."""
@@ -734,14 +749,13 @@ class _Pass:
                 seqs = dict(self.round_deploys.get((rid, res), {}))
                 units = self.round_units.get((rid, res), [])
                 # The last units to arrive are the ones beyond need: charge the latest
-                # deployments of the round first, each at most what it sent; deployments
-                # someone asked for (a request served, a directive obeyed, a commitment
-                # kept) are charged only after every unasked one.
-                # What was asked for and still ended beyond need is charged to who asked.
+                # deployments of the round first, each at most what it sent; units another
+                # agency asked for (a request served, a delivery commitment kept) only after
+                # every other unit, and to the agency that asked for them.
                 order = sorted(units, key=lambda u: (u[3] is None, u[0]), reverse=True)
                 shares: dict[str, float] = {}
                 left = extra
-                for _seq, a, amount, asker in order:
+                for _seq, a, amount, asker, _coordinated in order:
                     charged = min(left, amount)
                     if charged > EPS:
                         who = asker or a
@@ -750,8 +764,7 @@ class _Pass:
                 asked_only = {
                     a
                     for a in sent
-                    if any(u[1] == a for u in units)
-                    and all(u[3] is not None for u in units if u[1] == a)
+                    if any(u[1] == a for u in units) and all(u[4] for u in units if u[1] == a)
                 }
                 self.facts.waste.append(
                     Waste(

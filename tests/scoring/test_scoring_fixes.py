@@ -117,3 +117,19 @@ def test_cooperative_beats_selfish(dimension: str) -> None:
     coop = _bots("cooperative").scores.total.dimensions[dimension].value
     selfish = _bots("selfish").scores.total.dimensions[dimension].value
     assert coop is not None and selfish is not None and coop > selfish + 20
+
+
+def test_units_beyond_what_was_asked_stay_with_the_deliverer() -> None:
+    p = Play()
+    p.act("town", "request_support", target="east", region="town_r", resource="rescue", amount=10)
+    p.next_round()
+    p.act("east", "monitor", region="town_r")
+    p.act("east", "deploy", region="town_r", resource="rescue", amount=30)
+    p.next_round()
+    e = p.evaluate()
+    (w,) = [w for w in e.facts.waste if w.region == "town_r"]
+    # 10 were asked for; the 20 more were east's own choice and are charged first.
+    assert set(w.shares) == {"east"}
+    assert e.facts.asked[(w.segment, "town")] == 10
+    east = e.scores.agencies["east"].stages["outbreak"].dimensions["efficiency"]
+    assert east.value is not None and east.value < 100.0
