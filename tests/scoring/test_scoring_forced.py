@@ -53,4 +53,6 @@ def test_a_joint_review_after_forcing_recovery_is_held() -> None:
     assert rx and all(x.status == "met" for x in rx)
     report = build_report(_typhoon(), p.records)
     assert "recovery" in [s.id for s in report.stages]
+    assert report.overview.stages_played[-1] == "recovery"
+    assert report.series and report.series[-1].stage == "recovery"
     assert not any("joint_review" in fl.text for fl in report.flags)
