@@ -1,4 +1,4 @@
-"""Bot policies that play agencies headless: cooperative, selfish, random.
+"""Bot policies that play agencies headless: cooperative, selfish, random, passive.
 
 A bot only ever chooses among :func:`~tabletop.engine.legal.legal_actions`
 and submits through :meth:`Exercise.submit`, like a human at the terminal.
@@ -19,7 +19,7 @@ from tabletop.model import commands as cm
 from tabletop.model.rules import WARNING_LEVELS
 
 Policy = Callable[[Exercise, str, random.Random], Iterator[cm.Command]]
-POLICIES = ("cooperative", "selfish", "random")
+POLICIES = ("cooperative", "selfish", "random", "passive")
 
 
 class _LazyRandom(random.Random):
@@ -281,6 +281,8 @@ def selfish(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Comman
         )
     if s.stage_round == 2:
         yield cm.TakeAction(agency=agency, action="local_protection", mode="withhold_data")
+        if me.regions:
+            yield cm.TakeAction(agency=agency, action="local_protection", mode="hoard")
     opt = _first(ex, agency, "deploy")
     if opt is not None and me.regions:
         for res, amount in s.agencies[agency].resources.items():
@@ -334,10 +336,37 @@ def random_policy(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.
             continue
 
 
+def passive(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Command]:
+    """Passive cooperation: does what a directive orders, and nothing else."""
+    g, s = ex.game, ex.state
+    for d in list(s.directives.values()):
+        if d.target != agency or d.status != "pending":
+            continue
+        if d.action == "deploy" and d.region:
+            yield from _deploy(ex, agency, [d.region])
+            continue
+        opt = option(g, s, agency, d.action)
+        if not opt.enabled:
+            continue
+        kw: dict[str, object] = {}
+        for p in opt.params:
+            if p.name == "region" and d.region and d.region in p.choices:
+                kw["region"] = d.region
+            elif p.choices and not p.optional:
+                kw[p.name] = p.choices[0]
+            elif p.maximum is not None and p.maximum > 0:
+                kw[p.name] = round(min(p.maximum, 10.0), 2)
+        try:
+            yield cm.TakeAction(agency=agency, action=d.action, **kw)  # type: ignore[arg-type]
+        except ValueError:
+            continue
+
+
 POLICY_FUNCTIONS: dict[str, Policy] = {
     "cooperative": cooperative,
     "selfish": selfish,
     "random": random_policy,
+    "passive": passive,
 }
 
 

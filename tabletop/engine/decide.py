@@ -37,6 +37,7 @@ from tabletop.engine.names import (
     get_value,
     region_values,
 )
+from tabletop.engine.resolve import fund_worth
 from tabletop.errors import ExpressionError, IllegalCommand
 from tabletop.expr import did_you_mean
 from tabletop.model import commands as cm
@@ -368,7 +369,9 @@ def _action_event(
     elif handler in ("special_funds", "transfer_payment", "compensate"):
         assert cmd.target is not None
         add(f"agencies.{agency}.budget", -amount)
-        add(f"agencies.{cmd.target}.budget", amount)
+        # Special funds and transfer payments are worth more where fiscal capacity is low.
+        worth = amount if handler == "compensate" else fund_worth(game, cmd.target, amount)
+        add(f"agencies.{cmd.target}.budget", worth)
         if handler == "special_funds":
             initial = sc.agencies[cmd.target].budget
             if initial > 0 and state.agencies[cmd.target].budget > 0.5 * initial:

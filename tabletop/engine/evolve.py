@@ -247,6 +247,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
             state.regions[e.region].border_closed = True
         elif e.mode == "withhold_data" and (ag := state.agencies.get(e.agency)) is not None:
             ag.withholding = True
+        elif e.mode == "hoard" and (ag := state.agencies.get(e.agency)) is not None:
+            ag.hoarding = True
     elif h == "activate_response" and (ag := state.agencies.get(e.agency)) is not None:
         ag.response_level = int(e.amount)
     elif h == "request_support" and e.target is not None:
@@ -335,6 +337,10 @@ def _resolved(state: ExerciseState, e: ev.RoundResolved) -> None:
         r.unmet_rounds = out.unmet_rounds
         r.trust = out.trust
     _apply_intel(state, e.intel)
+    _changes(state, e.changes)
+    # Hoarding lasts for the round it was chosen in.
+    for ag in state.agencies.values():
+        ag.hoarding = False
 
 
 def undone_seqs(records: Sequence[ev.Record]) -> set[int]:

@@ -128,8 +128,10 @@ def _deploy_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param
     ag = state.agencies[agency]
     stocked = _stocked(state, agency)
     most = max((ag.resources[r] for r in stocked), default=0.0)
+    # A hoarding agency withholds its resources from its neighbours this round.
+    regions = game.scenario.agencies[agency].regions if ag.hoarding else game.region_ids
     return (
-        Param("region", game.region_ids),
+        Param("region", tuple(regions)),
         Param("resource", stocked),
         Param("amount", maximum=most),
     )

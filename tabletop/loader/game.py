@@ -404,8 +404,21 @@ def _check_scenario(
             c.ref((*base, "action"), task.action, actions, "action")
             c.ref((*base, "agency"), task.agency, agencies, "agency")
             c.ref((*base, "region"), task.region, regions, "region")
+            c.ref((*base, "resource"), task.resource, resources, "resource")
             c.ref((*base, "stage"), task.stage, stages, "stage")
+    _check_evidence(c, parts)
     return inject_effects
+
+
+def _check_evidence(c: _Collector, parts: _Parts) -> None:
+    """Every ``expect.objective`` names an objective or ``objective.task`` of the scenario."""
+    known: list[str] = []
+    for _, obj in parts.objectives:
+        known.append(obj.id)
+        known += [f"{obj.id}.{t.id}" for t in obj.tasks]
+    for i, inj in parts.injects:
+        for x_i, exp in enumerate(inj.expect):
+            c.ref(("injects", i, "expect", x_i, "objective"), exp.objective, known, "objective")
 
 
 def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:

@@ -200,6 +200,9 @@ class RegionOutcome(Strict):
     unmet_rounds: int
     trust: float
     noise: float
+    #: Need added (+) or taken away (-) this round by hoarding, per resource (older
+    #: journals: none).
+    displaced: dict[str, float] = Field(default_factory=dict)
 
 
 class RoundResolved(_Ev):
@@ -210,6 +213,8 @@ class RoundResolved(_Ev):
     stage: str
     regions: dict[str, RegionOutcome]
     intel: dict[str, dict[str, float]] = Field(default_factory=dict)
+    #: Values set by the round's fiscal recovery (``agencies.X.budget``; older journals: none).
+    changes: dict[str, float] = Field(default_factory=dict)
 
 
 class CommitmentResolved(_Ev):

@@ -49,6 +49,9 @@ class AgencyState:
     withholding: bool = False
     intel: dict[str, float] = field(default_factory=dict)
     intel_round: dict[str, int] = field(default_factory=dict)
+    #: Hoarding this round (local protection, mode hoard): deploys only to its own regions,
+    #: and part of its regions' need is displaced to linked neighbours at resolution.
+    hoarding: bool = False
 
 
 @dataclass(slots=True)
@@ -192,6 +195,7 @@ def clone_state(s: ExerciseState) -> ExerciseState:
                 a.withholding,
                 dict(a.intel),
                 dict(a.intel_round),
+                a.hoarding,
             )
             for k, a in s.agencies.items()
         },

@@ -56,6 +56,48 @@ def _evidence(seqs: list[int] | tuple[int, ...], n: int = 8) -> str:
     return f"#{shown}" + (f" (+{more} more)" if more > 0 else "")
 
 
+#: Texts of the time from an inject to the decision it asked for.
+LAG_TEXTS: dict[str, str] = {
+    "same": "in the round of the inject",
+    "after_one": "1 round after the inject",
+    "after": "{n} rounds after the inject",
+    "before_one": "1 round before the inject",
+    "before": "{n} rounds before the inject",
+    "seconds": "{n:.0f} s",
+    "minutes": "{n:.0f} min",
+    "hours": "{n:.1f} h",
+    "early": "{t} before",
+}
+
+
+def _lag(rounds: int | None) -> str:
+    """Rounds from an inject to a decision, in words."""
+    if rounds is None:
+        return ""
+    if rounds == 0:
+        return LAG_TEXTS["same"]
+    if rounds == 1:
+        return LAG_TEXTS["after_one"]
+    if rounds == -1:
+        return LAG_TEXTS["before_one"]
+    key = "after" if rounds > 0 else "before"
+    return LAG_TEXTS[key].format(n=abs(rounds))
+
+
+def _duration(seconds: float | None) -> str:
+    """Wall-clock time from an inject to a decision (``early`` when before it)."""
+    if seconds is None:
+        return ""
+    n = abs(seconds)
+    if n < 120:
+        text = LAG_TEXTS["seconds"].format(n=n)
+    elif n < 7200:
+        text = LAG_TEXTS["minutes"].format(n=n / 60)
+    else:
+        text = LAG_TEXTS["hours"].format(n=n / 3600)
+    return LAG_TEXTS["early"].format(t=text) if seconds < 0 else text
+
+
 def _cell(text: Any) -> str:
     """Markdown table cell: no pipe, no line break."""
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
@@ -78,6 +120,8 @@ def environment() -> Environment:
         num=_num,
         evidence=_evidence,
         cell=_cell,
+        lag=_lag,
+        duration=_duration,
         colour=charts.score_colour,
     )
     env.globals.update(

@@ -295,3 +295,17 @@ def test_debrief_snapshot(snap_compare, scenario: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_an_agencys_total_shows_its_private_score(journal: Path) -> None:
+    app, expected = resumed_app(journal)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        table = screen.query_one(ScoreTable)
+        table.focus()
+        await pilot.pause()
+        assert (table.row_id, table.column_id) == ("alpha", TOTAL)
+        detail = plain(screen.query_one("#debrief-detail", Static))
+        private = expected.scores.private["alpha"]
+        assert f"Private {score_text(private.value.value)}" in detail
+        assert " ".join(private.value.explanation.split()) in detail

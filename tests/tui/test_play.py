@@ -287,3 +287,31 @@ async def test_attached_terminals_poll_and_handle_stale_writes(
         assert app.session is not None
         assert app.submit(cm.TakeAction(agency="beta", action="monitor", region="downstream"))
     host.close()
+
+
+async def test_the_turn_screen_shows_the_viewers_private_score_only(
+    tiny_scenario: Path, tmp_path: Path
+) -> None:
+    from tabletop.scoring import private_score
+    from tabletop.tui.widgets.private import PrivateScoreLine
+
+    app = TabletopApp(scenario=tiny_scenario, journal=tmp_path / "p.tabletop", poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await reveal(app, pilot, "alpha")
+        assert "Your private score none yet" in screen_text(app)
+        await end_turn(app, pilot)
+        await reveal(app, pilot, "beta")
+        await end_turn(app, pilot)
+        # Round 2: one round resolved, alpha sees its own figure.
+        assert isinstance(app.screen, HandoverScreen)
+        assert "Your private score" not in dom_text(app)
+        await reveal(app, pilot, "alpha")
+        assert app.session is not None
+        p = private_score(app.session.game, app.session.records, "alpha")
+        assert p.value.value is not None
+        line = str(app.screen.query_one(PrivateScoreLine).render())
+        assert f"Your private score {p.value.value:.0f}" in line
+        assert f"{p.local_interest:g} x own regions" in line
+        await end_turn(app, pilot)
+        assert "Your private score" not in dom_text(app)

@@ -573,6 +573,11 @@ class DebriefScreen(Screen[None]):
         title.append(score_text(card.overall.value), style=score_style(card.overall.value))
         if card.overall.explanation:
             title.append(f": {card.overall.explanation}")
+        private = r.scores.private.get(agency) if column == TOTAL else None
+        if private is not None:
+            title.append("\nPrivate ", style="bold")
+            title.append(score_text(private.value.value), style=score_style(private.value.value))
+            title.append(f": {private.value.explanation}")
         titles = {d.id: d.title for d in r.dimensions}
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)

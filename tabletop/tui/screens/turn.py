@@ -28,6 +28,7 @@ from tabletop.tui.widgets.actions import ActionMenu
 from tabletop.tui.widgets.inbox import InboxPanel, ProposalList
 from tabletop.tui.widgets.log import DecisionLog
 from tabletop.tui.widgets.menu import Menu
+from tabletop.tui.widgets.private import PrivateScoreLine
 from tabletop.tui.widgets.regions import RegionsPanel
 from tabletop.tui.widgets.status import KeyBar, StatusBar
 
@@ -58,6 +59,7 @@ class TurnScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield RegionsPanel(id="regions")
+                yield PrivateScoreLine(id="private")
                 yield DecisionLog(id="log")
             with Vertical(id="right"):
                 with VerticalScroll(id="inbox-scroll"):
@@ -102,6 +104,7 @@ class TurnScreen(Screen[None]):
             self.query_one(StatusBar),
             self.query_one(RegionsPanel),
             self.query_one(InboxPanel),
+            self.query_one(PrivateScoreLine),
         ):
             panel.clear()
         self.query_one(ProposalList).set_items([], keep=False, empty="")
@@ -123,6 +126,7 @@ class TurnScreen(Screen[None]):
         view = agency_view(s.game, state, self.viewer)
         self.query_one(StatusBar).show(s)
         self.query_one(RegionsPanel).show(view)
+        self.query_one(PrivateScoreLine).show(s, self.viewer)
         self.query_one(InboxPanel).show(view)
         self.query_one(ProposalList).show(view.proposals, self.viewer)
         blocked = turn_problem(state, self.viewer)
