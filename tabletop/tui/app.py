@@ -55,6 +55,9 @@ class TabletopApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tabletop"
+    #: Screen classes for small terminals (app.tcss: 80x24 keeps every form usable).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("f2", "pause_toggle", "Pause/Resume"),
         Binding("f3", "release_inject", "Inject"),

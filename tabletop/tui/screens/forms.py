@@ -173,7 +173,7 @@ class ActionForm(CommandForm[cm.TakeAction | None]):
 
     def compose(self) -> ComposeResult:
         opt = self.option
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog has-fields"):
             yield Label(f"{opt.title}  ({opt.cost} AP)", classes="dialog-title")
             desc = self.game.action(opt.action).description
             if desc:

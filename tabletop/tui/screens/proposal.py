@@ -70,7 +70,7 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
             if old is not None
             else (self.option.title if self.option else "Propose an agreement")
         )
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide has-fields"):
             yield Label(head, classes="dialog-title")
             # The fields are many widgets: they are mounted right after the first frame,
             # so the key that opened the form is answered at once (docs/tui.md, latency).
@@ -119,9 +119,15 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
         ]
 
     def add_commitment(self) -> CommitmentRow:
-        """Add an empty commitment row and return it."""
+        """Add an empty commitment row, bring it into view with the focus on it, and return it."""
         row = CommitmentRow(self.game, self.current_round + 1)
         self.query_one("#p-commitments", Vertical).mount(row)
+
+        def show() -> None:
+            row.scroll_visible(animate=False)
+            row.query_one(".c-debtor").focus()
+
+        self.call_after_refresh(show)
         return row
 
     @on(Button.Pressed, "#p-add")
@@ -235,9 +241,9 @@ class ProposalScreen(ModalScreen[cm.Command | None]):
     def compose(self) -> ComposeResult:
         p = self.proposal
         parent = self.state.proposals.get(p.parent) if p.parent else None
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide has-fields"):
             yield Label(f"Proposal {p.id}: {p.title}", classes="dialog-title")
-            with Horizontal(classes="versions"):
+            with Horizontal(classes="versions fields"):
                 if parent is not None:
                     with VerticalScroll(classes="version", can_focus=False):
                         yield Label("Previous version", classes="version-title")

@@ -142,6 +142,9 @@ class CycleField(Widget, can_focus=True):
     def render(self) -> Content:
         """``prefix ‹ label ›``."""
         label = self.choices[self.index][0] if self.choices else ""
+        room = self.content_size.width - len(self.prefix) - 4
+        if 0 < room < len(label):
+            label = label[: max(1, room - 1)] + "…"
         return Content(f"{self.prefix}‹ {label} ›")
 
     def action_step(self, step: int) -> None:

@@ -49,7 +49,7 @@ class CommitmentRow(Vertical):
     def compose(self) -> ComposeResult:
         g = self.game
         s = self.spec_in
-        agencies = [(a, a) for a in g.order]
+        agencies = [(g.scenario.agencies[a].name, a) for a in g.order]
         with Horizontal(classes="c-line"):
             yield CycleField(
                 agencies, value=s.debtor if s else None, prefix="Debtor ", classes="c-debtor"
@@ -60,20 +60,13 @@ class CommitmentRow(Vertical):
                 prefix="owes creditor ",
                 classes="c-creditor",
             )
+        with Horizontal(classes="c-line"):
             yield CycleField(
                 DELIVERABLES,
                 value=s.deliverable if s else "deliver",
                 prefix="What ",
                 classes="c-deliverable",
             )
-            yield Label("Due round", classes="c-label")
-            yield Input(
-                str(s.due_round if s else self.due_round),
-                type="integer",
-                classes="c-due",
-                compact=True,
-            )
-        with Horizontal(classes="c-line"):
             yield CycleField(
                 [(r.title, rid) for rid, r in g.rules.resources.items()],
                 value=s.resource if s else None,
@@ -88,19 +81,27 @@ class CommitmentRow(Vertical):
                 classes="c-amount",
                 compact=True,
             )
+        with Horizontal(classes="c-line"):
             yield CycleField(
-                [(rid, rid) for rid in g.scenario.regions],
+                [(r.name, rid) for rid, r in g.scenario.regions.items()],
                 value=s.region if s else None,
                 optional=True,
                 prefix="Region ",
                 classes="c-region",
             )
             yield CycleField(
-                [(a, a) for a in g.rules.actions],
+                [(rule.title, a) for a, rule in g.rules.actions.items()],
                 value=s.action if s else None,
                 optional=True,
                 prefix="Action ",
                 classes="c-action",
+            )
+            yield Label("Due round", classes="c-label")
+            yield Input(
+                str(s.due_round if s else self.due_round),
+                type="integer",
+                classes="c-due",
+                compact=True,
             )
             yield Button("Remove", classes="c-remove", variant="error", compact=True)
 
