@@ -211,8 +211,7 @@ class TabletopApp(App[int]):
             return
         path = self.session.journal_path if self.session is not None else None
         text = (
-            f"Every decision is in the journal; continue later with "
-            f"tabletop play --resume {path}"
+            f"Every decision is in the journal; continue later with tabletop play --resume {path}"
             if path is not None
             else "This exercise has no journal: it cannot be resumed."
         )

@@ -69,7 +69,8 @@ class HandoverScreen(Screen[None]):
             text.append("The exercise is paused by the facilitator.\n\n", style="bold red")
         text.append("Everything else is hidden. Pass the keyboard,\n")
         text.append("then press Enter to reveal this agency's screen.", style="italic")
-        self.query_one("#handover", Static).update(text)
+        for panel in self.query("#handover").results(Static):  # none once popped unseen
+            panel.update(text)
 
     def action_reveal(self) -> None:
         """Ask the app to show the agency's private screen."""

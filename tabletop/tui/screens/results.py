@@ -59,8 +59,10 @@ class RoundResultsScreen(Screen[None]):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#results-scroll").border_title = f"Round {self.round} results"
-        self.query_one("#results", Static).update(self.render_results())
+        for box in self.query("#results-scroll"):  # none when popped before it was shown
+            box.border_title = f"Round {self.round} results"
+        for panel in self.query("#results").results(Static):
+            panel.update(self.render_results())
 
     def render_results(self) -> Group:
         """The public summary of the round."""
@@ -81,7 +83,7 @@ class RoundResultsScreen(Screen[None]):
                 )
             else:
                 line.append(" ")
-            line.append(f" {name:<24.24} {before:>4.0f} -> {after:>4.0f}  ")
+            line.append(f" {name:<30.30} {before:>4.0f} -> {after:>4.0f}  ")
             delta = after - before
             if abs(delta) >= 0.5:
                 line.append(f"{delta:+.0f}", style="green" if delta > 0 else "red")

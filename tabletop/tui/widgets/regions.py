@@ -20,6 +20,10 @@ NAME_WIDTH = 17
 CELL = 10
 #: Value columns without their bars (narrow terminals).
 COMPACT_CELL = 6
+LEGEND = (
+    "* your region   ? not known to you (monitor, or ask for information)   B/Y/O/R warning issued"
+)
+COMPACT_LEGEND = "* yours  ? unknown (monitor)  B/Y/O/R warning"
 OLD_LEGEND = "Rn ~x: the hazard as learnt in round n, not current (monitor again)"
 HEADERS = ("Hazard", "Need", "Delivered", "Harm", "Trust")
 COMPACT_HEADERS = ("Hazard", "Need", "Deliv.", "Harm", "Trust")
@@ -86,7 +90,8 @@ class RegionsPanel(Static):
         compact = self._compact = self._fits_compact()
         width = COMPACT_CELL if compact else CELL
         headers = COMPACT_HEADERS if compact else HEADERS
-        name_width = 14 if compact else NAME_WIDTH
+        room = (self.content_size.width or self.app.size.width) - len(headers) * (width + 1) - 1
+        name_width = max(8, min(NAME_WIDTH, room)) if compact else NAME_WIDTH
         lines = [
             Text(
                 f"{'Region':<{name_width}} " + " ".join(f"{h:<{width}}" for h in headers),
@@ -144,11 +149,7 @@ class RegionsPanel(Static):
             ("resources ", "bold"),
             res,
         )
-        legend = Text(
-            "* your region   ? not known to you (monitor, or ask for information)   "
-            "B/Y/O/R warning issued",
-            "dim",
-        )
+        legend = Text(COMPACT_LEGEND if compact else LEGEND, "dim")
         parts = [*lines, own, legend]
         if old:
             parts.append(Text(OLD_LEGEND, "dim italic"))

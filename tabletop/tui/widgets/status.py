@@ -40,7 +40,7 @@ class StatusBar(Static):
         self._session = session
         st = session.state
         game = session.game
-        top = Text(no_wrap=True, overflow="ellipsis", end="")
+        top = Text(no_wrap=True, overflow="ellipsis")
         if st.stage:
             rounds = game.stage_rounds(st.stage)
             top.append(" Stage ", style="bold")
@@ -57,7 +57,7 @@ class StatusBar(Static):
         path = session.journal_path
         top.append("   Journal ", style="bold")
         top.append(path.name if path is not None else "(in memory)")
-        low = Text(no_wrap=True, overflow="ellipsis", end="")
+        low = Text(no_wrap=True, overflow="ellipsis")
         low.append(" Active ", style="bold")
         low.append(agency_label(game, st.active))
         if st.active is not None:
