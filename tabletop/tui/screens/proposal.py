@@ -120,14 +120,8 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
 
     def add_commitment(self) -> CommitmentRow:
         """Add an empty commitment row, bring it into view with the focus on it, and return it."""
-        row = CommitmentRow(self.game, self.current_round + 1)
+        row = CommitmentRow(self.game, self.current_round + 1, focus=True)
         self.query_one("#p-commitments", Vertical).mount(row)
-
-        def show() -> None:
-            row.scroll_visible(animate=False)
-            row.query_one(".c-debtor").focus()
-
-        self.call_after_refresh(show)
         return row
 
     @on(Button.Pressed, "#p-add")

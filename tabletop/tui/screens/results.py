@@ -94,7 +94,7 @@ class RoundResultsScreen(Screen[None]):
         if not lines:
             out.append(Text("  nothing public happened", style="dim italic"))
         for line in lines[:LINES_SHOWN]:
-            out.append(Text(f"  {line}", no_wrap=True, overflow="ellipsis"))
+            out.append(Text(f"  {line}"))
         if len(lines) > LINES_SHOWN:
             out.append(Text(f"  ... {len(lines) - LINES_SHOWN} more", style="dim italic"))
         out.append(Text(""))

@@ -40,11 +40,27 @@ class CommitmentRow(Vertical):
 
     DEFAULT_CLASSES = "commitment-row"
 
-    def __init__(self, game: Game, due_round: int, spec: CommitmentSpec | None = None) -> None:
+    def __init__(
+        self,
+        game: Game,
+        due_round: int,
+        spec: CommitmentSpec | None = None,
+        *,
+        focus: bool = False,
+    ) -> None:
         super().__init__()
         self.game = game
         self.due_round = due_round
         self.spec_in = spec
+        self.focus_first = focus
+
+    def on_mount(self) -> None:
+        if self.focus_first:  # a row just added: show it whole, ready to type
+            self.call_after_refresh(self._show)
+
+    def _show(self) -> None:
+        self.scroll_visible(animate=False)
+        self.query_one(".c-debtor").focus()
 
     def compose(self) -> ComposeResult:
         g = self.game

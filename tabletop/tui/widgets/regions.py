@@ -79,7 +79,7 @@ class RegionsPanel(Static):
 
     def _fits_compact(self) -> bool:
         width = self.content_size.width or self.app.size.width
-        return width < NAME_WIDTH + 1 + len(HEADERS) * (CELL + 1)
+        return width < NAME_WIDTH + len(HEADERS) * (CELL + 1)  # the full table's 72 cells
 
     def show(self, view: AgencyView, resource_titles: dict[str, str] | None = None) -> None:
         """Render the private view of one agency (resources named by ``resource_titles``)."""
