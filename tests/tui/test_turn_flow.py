@@ -388,7 +388,7 @@ async def test_names_instead_of_ids_in_the_log(tiny_scenario: Path) -> None:
         await pilot.pause()
         shown = app.screen.query_one(DecisionLog).shown
         assert (
-            "R1  Alpha Water Bureau: Deploy resources in Downstream district 2 Rescue teams"
+            "R1  Alpha Water Bureau: Deploy resources in Downstream district 2 Rescue teams  [blind deployment]"
             in shown
         )
         assert "Alpha Water Bureau: Deploy resources" in screen_text(app)
