@@ -127,3 +127,11 @@ def time_text(iso: str) -> str:
         at = at.astimezone(UTC)
         return at.strftime("%Y-%m-%d %H:%M UTC")
     return at.strftime("%Y-%m-%d %H:%M")
+
+
+def stage_title(game: Game, stage: str | None) -> str:
+    """The rule pack's title of a stage (``Outbreak``), or its id."""
+    if not stage:
+        return "-"
+    rule = game.stage_rules.get(stage)
+    return rule.title if rule is not None else stage

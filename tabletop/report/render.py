@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from tabletop.describe import time_text
 from tabletop.errors import TabletopError
 from tabletop.report import charts
 from tabletop.report.model import Report
@@ -70,6 +71,7 @@ def environment() -> Environment:
         evidence=_evidence,
         cell=_cell,
         colour=charts.score_colour,
+        time=time_text,
     )
     env.globals.update(rating_titles=RATING_TITLES)
     return env

@@ -18,6 +18,7 @@ from tabletop.describe import (
     named_recipients,
     region_name,
     resource_title,
+    stage_title,
     warning_phrase,
 )
 from tabletop.engine.evolve import undone_seqs
@@ -133,7 +134,7 @@ def describe(game: Game, record: Record) -> str | None:
         }[e.reason]
         return f"Stage -> {stage_label(game, e.to_stage)} ({why})"
     if k == "round_started":
-        return f"Round {e.round} begins ({game.stage(e.stage).title}, stage round {e.stage_round})"
+        return f"Round {e.round} begins ({stage_title(game, e.stage)}, stage round {e.stage_round})"
     if k == "inject_fired":
         how = "released by the facilitator" if e.manual else e.type
         return f"Inject [{how}] to {named_recipients(game, e.to)}: {e.title}"
