@@ -340,12 +340,21 @@ async def test_turn_timer_is_shown_and_turns_yellow_past_the_limit(tiny_scenario
         turn = await reveal_turn(pilot)
         turn.tick_timer()
         await pilot.pause()
-        assert "Turn 0:00 of 1:00" in screen_text(app)
+        assert " of 1:00" in screen_text(app)
         turn.turn_started = time.monotonic() - 95
         turn.tick_timer()
         await pilot.pause()
         assert "1:35: over the 1:00 limit" in screen_text(app)
         assert turn.query_one(StatusBar).timer is not None
+
+
+async def test_no_timer_unless_the_facilitator_sets_one(tiny_scenario: Path) -> None:
+    app = make_app(tiny_scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        turn = await reveal_turn(pilot)
+        turn.tick_timer()
+        await pilot.pause()
+        assert "Turn " not in screen_text(app).splitlines()[1]
 
 
 async def test_f3_release_says_what_was_released(tiny_scenario: Path) -> None:

@@ -138,8 +138,8 @@ class TurnScreen(Screen[None]):
         self.query_one(StatusBar).show(s)
         titles = {rid: r.title for rid, r in s.game.rules.resources.items()}
         self.query_one(RegionsPanel).show(view, titles)
-        self.query_one(InboxPanel).show(view)
-        self.query_one(ProposalList).show(view.proposals, self.viewer)
+        self.query_one(InboxPanel).show(view, s.game)
+        self.query_one(ProposalList).show(view.proposals, self.viewer, s.game)
         blocked = turn_problem(state, self.viewer)
         menu = self.query_one(ActionMenu)
         if blocked is None:
@@ -151,8 +151,9 @@ class TurnScreen(Screen[None]):
         self.query_one(DecisionLog).show(log_lines(s.game, s.records, self.viewer))
 
     def tick_timer(self, *, redraw: bool = True) -> None:
-        """Show how long the turn has lasted (display only: the engine has no clock)."""
-        if self.viewer is None or self.turn_started is None:
+        """Show how long the turn has lasted against the facilitator's limit (display only:
+        the engine has no clock). Without a limit (``--turn-timer``) nothing is shown."""
+        if self.viewer is None or self.turn_started is None or self.turn_limit is None:
             return
         bar = self.query_one(StatusBar)
         elapsed = time.monotonic() - self.turn_started
