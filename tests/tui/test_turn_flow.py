@@ -411,3 +411,22 @@ def test_text_slips() -> None:
     assert warning_phrase("red") == "a red warning"
     assert time_text("2026-11-24T09:00:00+00:00") == "2026-11-24 09:00 UTC"
     assert time_text("not a time") == "not a time"
+
+
+async def test_commitment_rows_default_to_a_two_way_deal(tiny_scenario: Path) -> None:
+    app = make_app(tiny_scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        turn = await reveal_turn(pilot)
+        turn.action_new_proposal()
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ProposalForm)
+        form.query_one("#p-parties", SelectionList).select("beta")
+        await pilot.pause()
+        first = form.query_one(CommitmentRow)
+        assert (first.spec().debtor, first.spec().creditor) == ("alpha", "beta")  # I offer
+        second = form.add_commitment()
+        await pilot.pause()
+        await pilot.pause()
+        assert (second.spec().debtor, second.spec().creditor) == ("beta", "alpha")  # in return

@@ -113,7 +113,10 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
             ),
             Label("Commitments (debtor owes the creditor a deliverable by a round)"),
             Vertical(
-                *[CommitmentRow(self.game, self.current_round + 1, spec) for spec in specs],
+                *[
+                    CommitmentRow(self.game, self.current_round + 1, spec, debtor=self.agency)
+                    for spec in specs
+                ],
                 id="p-commitments",
             ),
             Button("Add commitment", id="p-add"),
@@ -121,9 +124,30 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
 
     def add_commitment(self) -> CommitmentRow:
         """Add an empty commitment row, bring it into view with the focus on it, and return it."""
-        row = CommitmentRow(self.game, self.current_round + 1, focus=True)
+        picked = list(self.query_one("#p-parties", SelectionList).selected)
+        row = CommitmentRow(
+            self.game,
+            self.current_round + 1,
+            focus=True,
+            debtor=picked[0] if picked else None,
+            creditor=self.agency,
+        )
         self.query_one("#p-commitments", Vertical).mount(row)
         return row
+
+    @on(SelectionList.SelectedChanged, "#p-parties")
+    def _parties_changed(self) -> None:
+        """The first party chosen becomes the creditor of rows still at their defaults."""
+        picked = list(self.query_one("#p-parties", SelectionList).selected)
+        if not picked:
+            return
+        default = self.game.order[-1]
+        for row in self.query(CommitmentRow):
+            if row.spec_in is None and row.is_mounted:
+                field = row.query_one(".c-creditor", CycleField)
+                if field.value in (default, row.creditor) and row.creditor != self.agency:
+                    field.value = picked[0]
+                    row.creditor = picked[0]
 
     @on(Button.Pressed, "#p-add")
     def _add(self) -> None:

@@ -36,6 +36,9 @@ class CommitmentRow(Vertical):
         game: The game (agencies, regions, resources, actions to choose from).
         due_round: Default due round.
         spec: Values to start from (a counter starts from the previous version).
+        focus: Take the focus once mounted (a row just added).
+        debtor: Default debtor (the proposer: "I offer ...").
+        creditor: Default creditor (the first other party chosen).
     """
 
     DEFAULT_CLASSES = "commitment-row"
@@ -47,8 +50,12 @@ class CommitmentRow(Vertical):
         spec: CommitmentSpec | None = None,
         *,
         focus: bool = False,
+        debtor: str | None = None,
+        creditor: str | None = None,
     ) -> None:
         super().__init__()
+        self.debtor = debtor
+        self.creditor = creditor
         self.game = game
         self.due_round = due_round
         self.spec_in = spec
@@ -68,11 +75,14 @@ class CommitmentRow(Vertical):
         agencies = [(g.scenario.agencies[a].name, a) for a in g.order]
         with Horizontal(classes="c-line"):
             yield CycleField(
-                agencies, value=s.debtor if s else None, prefix="Debtor ", classes="c-debtor"
+                agencies,
+                value=s.debtor if s else self.debtor,
+                prefix="Debtor ",
+                classes="c-debtor",
             )
             yield CycleField(
                 agencies,
-                value=s.creditor if s else g.order[-1],
+                value=s.creditor if s else (self.creditor or g.order[-1]),
                 prefix="owes creditor ",
                 classes="c-creditor",
             )
