@@ -20,7 +20,8 @@ class StatusBar(Static):
     """Two lines of exercise status, rebuilt by :meth:`show`.
 
     Each line is cut (never wrapped) at the terminal's width, so the second line, the
-    active agency, is always on screen; the journal name comes last on the first line.
+    active agency, is always on screen; the turn timer is on the first line, before the
+    journal name, which comes last (it is what gets cut).
     """
 
     def __init__(self, **kwargs: str) -> None:
@@ -54,6 +55,18 @@ class StatusBar(Static):
             top.append("   PAUSED by the facilitator ", style="bold reverse red")
         if st.phase == "ended":
             top.append("   EXERCISE ENDED ", style="bold reverse")
+        if self.timer is not None:
+            elapsed, limit = self.timer
+            top.append("   Turn ", style="bold")
+            if limit is None:
+                top.append(clock_text(elapsed))
+            elif elapsed <= limit:
+                top.append(f"{clock_text(elapsed)} of {clock_text(limit)}")
+            else:
+                top.append(
+                    f" {clock_text(elapsed)}: over the {clock_text(limit)} limit ",
+                    style="bold reverse yellow",
+                )
         path = session.journal_path
         top.append("   Journal ", style="bold")
         top.append(path.name if path is not None else "(in memory)")
@@ -64,18 +77,6 @@ class StatusBar(Static):
             points = st.agencies[st.active].points
             low.append("   Action points ", style="bold")
             low.append(f"{points}/{game.rules.pack.action_points}")
-        if self.timer is not None:
-            elapsed, limit = self.timer
-            low.append("   Turn ", style="bold")
-            if limit is None:
-                low.append(clock_text(elapsed))
-            elif elapsed <= limit:
-                low.append(f"{clock_text(elapsed)} of {clock_text(limit)}")
-            else:
-                low.append(
-                    f" {clock_text(elapsed)}: over the {clock_text(limit)} limit ",
-                    style="bold reverse yellow",
-                )
         if session.attached:
             low.append("   This terminal: ", style="bold")
             low.append(agency_label(game, session.attach_as))
