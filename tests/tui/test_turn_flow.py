@@ -431,3 +431,14 @@ async def test_commitment_rows_default_to_a_two_way_deal(tiny_scenario: Path) ->
         await pilot.pause()
         await pilot.pause()
         assert (second.spec().debtor, second.spec().creditor) == ("beta", "alpha")  # in return
+
+
+def test_default_proposal_title_names_the_parties(tiny_scenario: Path) -> None:
+    ex = Exercise.new(load_game(tiny_scenario), None)
+    ex.submit(
+        cm.ProposeAgreement(
+            agency="alpha", mechanism="mutual_aid", parties=["alpha", "beta"], commitments=[]
+        )
+    )
+    made = next(r.event for r in ex.records if r.event.kind == "proposal_made")
+    assert made.title == "mutual aid (Alpha Water Bureau, Beta County)"
