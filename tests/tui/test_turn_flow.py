@@ -437,8 +437,8 @@ def test_default_proposal_title_names_the_parties(tiny_scenario: Path) -> None:
     ex = Exercise.new(load_game(tiny_scenario), None)
     ex.submit(
         cm.ProposeAgreement(
-            agency="alpha", mechanism="mutual_aid", parties=["alpha", "beta"], commitments=[]
+            agency="alpha", mechanism="compensation", parties=["alpha", "beta"], commitments=[]
         )
     )
     made = next(r.event for r in ex.records if r.event.kind == "proposal_made")
-    assert made.title == "mutual aid (Alpha Water Bureau, Beta County)"
+    assert made.title == "compensation (Alpha Water Bureau, Beta County)"
