@@ -24,6 +24,7 @@ from tabletop.describe import (
 from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
 from tabletop.model.events import ActionTaken, Record
+from tabletop.model.state import ExerciseState, InboxItem
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -294,3 +295,31 @@ def log_lines(game: Game, records: Sequence[Record], viewer: str | None) -> list
             line += "  (undone)"
         out.append(f"R{rnd:<2} {line}")
     return out
+
+
+def inbox_text(game: Game, state: ExerciseState, item: InboxItem) -> tuple[str, str]:
+    """(title, text) of an inbox item with names instead of ids.
+
+    The engine writes directives, requests and proposals into the inbox with ids
+    (``a_em orders: report_up``); the screen names them from the item's record in the
+    state (the same facts the item holds). Injects are shown as the scenario wrote them.
+    """
+    if item.kind == "directive" and (d := state.directives.get(item.ref)) is not None:
+        issuer = agency_name(game, d.issuer)
+        where = f" in {region_name(game, d.region)}" if d.region else ""
+        return (
+            f"Directive from {issuer}",
+            f"{issuer} orders: {action_title(game, d.action)}{where} by round {d.due_round}.",
+        )
+    if item.kind == "request" and (q := state.requests.get(item.ref)) is not None:
+        who = agency_name(game, q.requester)
+        what = (
+            f"{fmt_amount(q.amount)} {resource_title(game, q.resource)}"
+            if q.resource
+            else "support"
+        )
+        where = region_name(game, q.region, default="its regions")
+        return f"Request from {who}", f"{who} asks for {what} for {where}."
+    if item.kind == "proposal" and (p := state.proposals.get(item.ref)) is not None:
+        return f"Proposal {p.id} from {agency_name(game, p.proposer)}", item.text
+    return item.title, item.text

@@ -15,7 +15,7 @@ from tui_helpers import reveal_turn, screen_text
 from tabletop.describe import fmt_amount, time_text, warning_phrase
 from tabletop.engine.exercise import Exercise
 from tabletop.engine.view import agency_view
-from tabletop.loader.game import load_game
+from tabletop.loader.game import PROJECT_ROOT, load_game
 from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.forms import ActionForm, ConfirmDialog
@@ -442,3 +442,36 @@ def test_default_proposal_title_names_the_parties(tiny_scenario: Path) -> None:
     )
     made = next(r.event for r in ex.records if r.event.kind == "proposal_made")
     assert made.title == "compensation (Alpha Water Bureau, Beta County)"
+
+
+def test_inbox_names_directives_and_requests() -> None:
+    from tabletop.tui.text import inbox_text
+
+    game = load_game(PROJECT_ROOT / "scenarios" / "typhoon-two-provinces.toml")
+    ex = Exercise.new(game, None)
+    assert ex.state.active == "mem"
+    ex.submit(
+        cm.TakeAction(
+            agency="mem", action="directive", target="a_em", order="report_up", region="linhe"
+        )
+    )
+    ex.submit(
+        cm.TakeAction(
+            agency="mem",
+            action="request_support",
+            target="c_em",
+            region="coastal_city",
+            resource="rescue",
+            amount=1_000_000,
+        )
+    )
+    items = {i.kind: i for box in ex.state.inbox.values() for i in box}
+    title, text = inbox_text(game, ex.state, items["directive"])
+    assert title == "Directive from Ministry of Emergency Management"
+    assert "orders: Report to superior in Linhe county by round" in text
+    assert "report_up" not in text and "a_em" not in text
+    title, text = inbox_text(game, ex.state, items["request"])
+    assert text == (
+        "Ministry of Emergency Management asks for 1,000,000 Rescue teams for Haizhou (coastal city)."
+    )
+    ex.close()

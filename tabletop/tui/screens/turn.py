@@ -138,7 +138,7 @@ class TurnScreen(Screen[None]):
         self.query_one(StatusBar).show(s)
         titles = {rid: r.title for rid, r in s.game.rules.resources.items()}
         self.query_one(RegionsPanel).show(view, titles)
-        self.query_one(InboxPanel).show(view, s.game)
+        self.query_one(InboxPanel).show(view, s.game, state)
         self.query_one(ProposalList).show(view.proposals, self.viewer, s.game)
         blocked = turn_problem(state, self.viewer)
         menu = self.query_one(ActionMenu)

@@ -9,7 +9,8 @@ from textual.widgets import Static
 from tabletop.describe import agency_name, commitment_text, fmt_amount
 from tabletop.engine.game import Game
 from tabletop.engine.view import AgencyView
-from tabletop.model.state import Proposal
+from tabletop.model.state import ExerciseState, Proposal
+from tabletop.tui.text import inbox_text
 from tabletop.tui.widgets.menu import Menu, MenuItem
 
 KIND_STYLE = {
@@ -32,8 +33,8 @@ class InboxPanel(Static):
         self.plain = ""
         self.update("")
 
-    def show(self, view: AgencyView, game: Game) -> None:
-        """Render the inbox of one agency (``game`` names agencies, regions, resources)."""
+    def show(self, view: AgencyView, game: Game, state: ExerciseState | None = None) -> None:
+        """Render the inbox of one agency (``game`` and ``state`` name what it refers to)."""
         parts: list[Text] = []
         if view.briefing:
             parts.append(Text.assemble(("Your briefing: ", "bold"), view.briefing.strip()))
@@ -42,11 +43,14 @@ class InboxPanel(Static):
         for item in reversed(view.inbox):
             head = Text(f"R{item.round} ")
             head.append(f"[{item.kind}]", style=KIND_STYLE.get(item.kind, "bold"))
-            head.append(f" {item.title}", style="bold")
+            title, text = (
+                inbox_text(game, state, item) if state is not None else (item.title, item.text)
+            )
+            head.append(f" {title}", style="bold")
             if item.private:
                 head.append("  private", style="italic dim")
             parts.append(head)
-            parts.append(Text("   " + item.text.strip()))
+            parts.append(Text("   " + text.strip()))
         mine = [c for c in view.commitments if c.status == "pending"]
         done = [c for c in view.commitments if c.status != "pending"]
         if view.commitments:
