@@ -47,7 +47,13 @@ class HandoverScreen(Screen[None]):
         with Middle(), Center():
             yield Static(id="handover", classes="handover")
         yield KeyBar(
-            (("Enter", "reveal"), ("F2", "pause"), ("F3", "inject"), ("F4", "stage"))
+            (
+                ("Enter", "reveal"),
+                ("F1", "help"),
+                ("F2", "pause"),
+                ("F3", "inject"),
+                ("F4", "stage"),
+            )
             + (("F5", "adjudicate"), ("F6", "observe"), ("F8", "end"), ("^P", "palette")),
             classes="keybar",
         )
