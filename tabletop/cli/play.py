@@ -33,6 +33,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--as", dest="as_agency", metavar="AGENCY", help="the agency to play (with --attach)"
     )
+    p.add_argument(
+        "--turn-timer",
+        type=float,
+        metavar="MINUTES",
+        help="time per turn shown on the turn screen, over time in yellow (display only)",
+    )
     return p
 
 
@@ -55,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
         raise TabletopError("--as AGENCY goes with --attach JOURNAL")
     if args.attach and not args.as_agency:
         raise TabletopError("--attach JOURNAL needs --as AGENCY (the agency this terminal plays)")
+    timer = getattr(args, "turn_timer", None)
+    if timer is not None and timer <= 0:
+        raise TabletopError("--turn-timer MINUTES must be more than 0")
+    turn_timer = timer * 60 if timer is not None else None
     if (args.attach or args.resume) and (args.scenario or args.seed is not None or args.journal):
         raise TabletopError(
             "SCENARIO, --seed and --journal start a new exercise: not with --resume/--attach"
@@ -71,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         except TabletopError:
             ex.close()
             raise
-        app = TabletopApp(exercise=ex, attach_as=args.as_agency)
+        app = TabletopApp(exercise=ex, attach_as=args.as_agency, turn_timer=turn_timer)
     else:
         found = default_scenario()
         app = TabletopApp(
@@ -79,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             journal=args.journal,
             default_scenario=str(found) if found is not None else None,
+            turn_timer=turn_timer,
         )
     code = app.run()
     return int(code or 0)

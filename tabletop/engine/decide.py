@@ -626,7 +626,8 @@ def _propose(game: Game, state: ExerciseState, cmd: cm.ProposeAgreement) -> list
             mechanism=mechanism,
             parties=parties,
             commitments=cmd.commitments,
-            title=cmd.title or f"{mechanism.replace('_', ' ')} ({', '.join(parties)})",
+            title=cmd.title
+            or f"{mechanism.replace('_', ' ')} ({', '.join(_agency_name(game, p) for p in parties)})",
             round=state.round,
             stage=state.stage,
             flags=flags,
@@ -917,3 +918,9 @@ _DISPATCH = {
     "submit_feedback": _feedback,
     "update_plan_action": _plan_update,
 }
+
+
+def _agency_name(game: Game, agency: str) -> str:
+    """An agency's name for a default proposal title (its id when unknown)."""
+    ag = game.scenario.agencies.get(agency)
+    return ag.name if ag is not None else agency

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from tabletop.describe import time_text
 from tabletop.errors import TabletopError
 from tabletop.model.evaluation import (
     FEEDBACK_QUESTIONS,
@@ -123,6 +124,7 @@ def environment() -> Environment:
         lag=_lag,
         duration=_duration,
         colour=charts.score_colour,
+        time=time_text,
     )
     env.globals.update(
         rating_titles=RATING_TITLES,

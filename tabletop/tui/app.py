@@ -28,7 +28,10 @@ from tabletop.tui.flow import ScreenFlow
 from tabletop.tui.launcher import Launcher
 from tabletop.tui.messages import Decide
 from tabletop.tui.screens.briefing import BriefingScreen
+from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
+from tabletop.tui.screens.help import HelpScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.start import StartScreen
 from tabletop.tui.session import EXPRESSION_FAILED, Session, failure_lines
 
@@ -51,11 +54,17 @@ class TabletopApp(App[int]):
         journal_dir: Where new journals go and where the start screen looks for them.
         clock: Timestamps of decisions.
         poll_interval: Seconds between reads of the journal (0: never poll).
+        turn_timer: The facilitator's time per turn in seconds, shown on the turn screen
+            (display only; None: the turn's time is shown without a limit).
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "tabletop"
+    #: Screen classes for small terminals (app.tcss: 80x24 keeps every form usable).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
         Binding("f2", "pause_toggle", "Pause/Resume"),
         Binding("f3", "release_inject", "Inject"),
         Binding("f4", "force_stage", "Stage"),
@@ -79,9 +88,11 @@ class TabletopApp(App[int]):
         journal_dir: Path | None = None,
         clock: Clock = system_clock,
         poll_interval: float = POLL_INTERVAL,
+        turn_timer: float | None = None,
     ) -> None:
         super().__init__()
         self.poll_interval = poll_interval
+        self.turn_timer = turn_timer
         self.show_briefing = show_briefing
         self.session: Session | None = None
         self.flow = ScreenFlow(self)
@@ -142,6 +153,11 @@ class TabletopApp(App[int]):
         else:
             self.after_change()
 
+    @on(RoundResultsScreen.Continue)
+    def _results_seen(self) -> None:
+        assert self.session is not None
+        self.flow.show_handover(self.session, self.session.state.active or "")
+
     @on(Decide)
     def _decide(self, message: Decide) -> None:
         message.stop()
@@ -179,6 +195,39 @@ class TabletopApp(App[int]):
         """Tell the facilitator about expressions that failed (skipped; play goes on)."""
         for line in lines:
             self.notify(line, title=EXPRESSION_FAILED, severity="warning", timeout=20)
+
+    # ------------------------------------------------------------------ help and quit
+
+    def action_help(self) -> None:
+        """F1: the keys of each screen (on a turn, with its action letters)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        from tabletop.tui.screens.turn import TurnScreen
+
+        if isinstance(self.screen, TurnScreen):
+            self.screen.action_help()
+        else:
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """ctrl+q: ask first during an exercise (a second ctrl+q quits at once)."""
+        running = self.session is not None and self.session.state.phase == "running"
+        if not running or isinstance(self.screen, ConfirmDialog):
+            self.exit()
+            return
+        path = self.session.journal_path if self.session is not None else None
+        text = (
+            f"Every decision is in the journal; continue later with tabletop play --resume {path}"
+            if path is not None
+            else "This exercise has no journal: it cannot be resumed."
+        )
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("Quit tabletop?", text, submit="Quit"), done)
 
     # ------------------------------------------------------------------ facilitator console
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from tabletop.describe import named_recipients
 from tabletop.model import commands as cm
 from tabletop.tui.screens.facilitator import (
     AdjudicateForm,
@@ -82,8 +83,22 @@ class FacilitatorConsole:
             self.app.notify("Paused." if s.state.paused else "Resumed.")
 
     def release_inject(self) -> None:
-        """F3: release an inject by hand."""
-        self._open(ReleaseInjectForm, self._live_session())
+        """F3: release an inject by hand; a notification says it reached its addressees."""
+        s = self._live_session()
+        if s is None:
+            return
+
+        def released(command: cm.Command | None) -> None:
+            if isinstance(command, cm.ReleaseInject) and self.app.submit(command):
+                inject = next(i for i in s.game.scenario.injects if i.id == command.inject)
+                if inject.is_private:  # the room may be looking: no title of a private inject
+                    text = f"A private inject reached its {len(inject.to)} addressee(s)."
+                else:
+                    to = named_recipients(s.game, inject.to, everyone="every agency")
+                    text = f"'{inject.title}' released to {to}."
+                self.app.notify(text, title="Inject released")
+
+        self.app.push_screen(ReleaseInjectForm(s.game, s.state, s.check), released)
 
     def force_stage(self) -> None:
         """F4: force a stage transition (with a reason)."""

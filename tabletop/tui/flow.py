@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.handover import HandoverScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.turn import TurnScreen
 from tabletop.tui.session import Session
 
@@ -30,6 +31,8 @@ class ScreenFlow:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self._turn: TurnScreen | None = None
+        self._results_seen: int | None = None
+        """The last round whose results the room has seen (None: not known yet)."""
 
     def base_screen(self) -> Screen:
         """The top screen that is not a dialog."""
@@ -54,7 +57,8 @@ class ScreenFlow:
         if self._turn is None or self._turn.session is not session:
             if self._turn is not None and self._turn not in self.app.screen_stack:
                 self.app.uninstall_screen(self._turn)
-            self._turn = TurnScreen(session)
+            self._turn = TurnScreen(session, turn_limit=getattr(self.app, "turn_timer", None))
+            self._results_seen = last_resolved(session)
             self.app.install_screen(self._turn, name=f"turn-{id(self._turn)}")
         return self._turn
 
@@ -86,9 +90,18 @@ class ScreenFlow:
         self.base_turn(session)
 
     def show_handover(self, session: Session, agency: str) -> None:
-        """Empty the turn screen, then hide it under the handover screen of ``agency``."""
+        """Empty the turn screen, then hide it under the handover screen of ``agency``.
+
+        On the hot-seat terminal a round just resolved shows its results to the room first
+        (:class:`RoundResultsScreen`); its Enter comes back here for the handover.
+        """
         self.turn_screen(session).clear()  # nothing private stays in the DOM between agencies
         self.base_turn(session)
+        resolved = last_resolved(session)
+        if not session.attached and resolved > (self._results_seen or 0):
+            self._results_seen = resolved
+            self.app.push_screen(RoundResultsScreen(session, resolved))
+            return
         self.app.push_screen(HandoverScreen(session, agency))
 
     def after_change(self, session: Session) -> None:
@@ -108,8 +121,18 @@ class ScreenFlow:
                 base.refresh_view()
             else:
                 self.show_handover(session, st.active or "")
+        elif isinstance(base, RoundResultsScreen):
+            return  # the room reads the results; Enter goes on to the handover
         elif isinstance(base, HandoverScreen):
             if base.agency == st.active:
                 base.refresh_view()
             else:
                 self.show_handover(session, st.active or "")
+
+
+def last_resolved(session: Session) -> int:
+    """The last round resolved in the session's journal (0: none yet)."""
+    for rec in reversed(session.records):
+        if rec.event.kind == "round_resolved":
+            return rec.event.round
+    return 0

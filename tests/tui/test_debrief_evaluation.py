@@ -65,7 +65,7 @@ async def test_feedback_form_is_journaled_and_shown(journal: Path) -> None:  # n
         feedback = plain(screen.query_one("#debrief-feedback", Static))
         assert "beta: given by Chen, duty officer" in feedback
         assert "Organized 5.0" in feedback and "Realistic 4.0" in feedback
-        assert "Participant feedback of beta recorded" in screen_text(app)
+        assert "Participant feedback of Beta County recorded" in screen_text(app)
 
         # Opening beta's form again shows what it gave; a bad rating keeps the form open.
         screen.feedback("beta")

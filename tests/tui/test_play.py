@@ -13,9 +13,10 @@ from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
-from tabletop.tui.screens.forms import ActionForm
+from tabletop.tui.screens.forms import ActionForm, ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.proposal import ProposalForm, ProposalScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.start import StartScreen
 from tabletop.tui.screens.turn import TurnScreen
 from tabletop.tui.widgets.choice import ChoiceField
@@ -30,7 +31,13 @@ def kinds(app: TabletopApp) -> list[str]:
 
 
 async def reveal(app: TabletopApp, pilot, agency: str) -> TurnScreen:
-    """From the handover screen of ``agency``, press Enter and return its turn screen."""
+    """From the handover screen of ``agency``, press Enter and return its turn screen.
+
+    After the last turn of a round the round's results come first: Enter goes on.
+    """
+    if isinstance(app.screen, RoundResultsScreen):
+        await pilot.press("enter")
+        await pilot.pause()
     assert isinstance(app.screen, HandoverScreen), type(app.screen)
     assert app.screen.agency == agency
     await pilot.press("enter")
@@ -41,9 +48,13 @@ async def reveal(app: TabletopApp, pilot, agency: str) -> TurnScreen:
 
 
 async def end_turn(app: TabletopApp, pilot) -> None:
+    """ctrl+e; confirm with Enter when action points are left."""
     assert isinstance(app.screen, TurnScreen)
     app.screen.action_end_turn()
     await pilot.pause()
+    if isinstance(app.screen, ConfirmDialog):
+        await pilot.press("enter")
+        await pilot.pause()
 
 
 async def start(app: TabletopApp, pilot) -> None:
@@ -206,7 +217,7 @@ async def test_resume_after_teardown_mid_round(tiny_scenario: Path, tmp_path: Pa
         assert app2.session.state.agencies["beta"].points == 2
         assert "Beta private briefing" in screen_text(app2)
         await end_turn(app2, pilot)
-        assert isinstance(app2.screen, HandoverScreen)
+        assert isinstance(app2.screen, RoundResultsScreen)  # the room sees round 1's results
         assert app2.session.state.round == 2
         del turn
 
@@ -303,8 +314,8 @@ async def test_the_turn_screen_shows_the_viewers_private_score_only(
         await end_turn(app, pilot)
         await reveal(app, pilot, "beta")
         await end_turn(app, pilot)
-        # Round 2: one round resolved, alpha sees its own figure.
-        assert isinstance(app.screen, HandoverScreen)
+        # Round 2: one round resolved (its public results first), alpha sees its own figure.
+        assert isinstance(app.screen, RoundResultsScreen)
         assert "Your private score" not in dom_text(app)
         await reveal(app, pilot, "alpha")
         assert app.session is not None
