@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+from tabletop.sanitize import clean
 
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -18,6 +20,22 @@ class Strict(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class UserInput(Strict):
+    """A model built from what a person typed (commands): text made safe, numbers finite.
+
+    Control characters (but newline and tab) in any string are shown visibly
+    (:func:`tabletop.sanitize.visible`), so a proposal title cannot send escape
+    sequences to other players' terminals; nan and inf are refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: object) -> object:
+        return clean(data) if isinstance(data, dict) else data
 
 
 def check_id(value: str) -> str:
