@@ -18,7 +18,7 @@ from tabletop.errors import ScenarioError, TabletopError
 from tabletop.sanitize import visible
 
 #: Subcommand modules, in help order.
-COMMANDS = ("play", "run", "validate", "replay", "report", "simulate", "schema")
+COMMANDS = ("play", "run", "validate", "replay", "report", "simulate", "schema", "journal")
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

@@ -55,9 +55,22 @@ _SCHEMA = (
 )
 
 
+def short(exc: BaseException, limit: int = 160) -> str:
+    """An exception's first line, at most ``limit`` characters, control characters visible."""
+    lines = str(exc).splitlines() or [type(exc).__name__]
+    text = visible(lines[0])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def text_factory(raw: bytes) -> str:
+    """SQLite TEXT as str; bytes that are not UTF-8 (damage) read as U+FFFD, not an error."""
+    return raw.decode("utf-8", "replace")
+
+
 def _damaged(path: Path, exc: BaseException) -> JournalDamaged:
     return JournalDamaged(
-        f"{path}: journal damaged ({exc}); 'tabletop journal check {path}' shows what is readable"
+        f"{path}: journal damaged ({short(exc)}); "
+        f"'tabletop journal check {path}' shows what is readable"
     )
 
 
@@ -109,7 +122,8 @@ class Journal:
         try:
             self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
         except sqlite3.Error as exc:
-            raise JournalError(f"{self.path}: cannot open ({exc})") from exc
+            raise JournalError(f"{self.path}: cannot open ({short(exc)})") from exc
+        self._db.text_factory = text_factory
         try:
             if create:
                 self._db.execute("PRAGMA journal_mode=WAL")
@@ -126,10 +140,10 @@ class Journal:
             self._db.close()
             if "not a database" in str(exc) or "malformed" in str(exc):
                 raise JournalError(
-                    f"{self.path}: not a tabletop journal, or a damaged one ({exc}); "
+                    f"{self.path}: not a tabletop journal, or a damaged one ({short(exc)}); "
                     f"'tabletop journal check {self.path}' shows what is readable"
                 ) from exc
-            raise JournalError(f"{self.path}: not a tabletop journal ({exc})") from exc
+            raise JournalError(f"{self.path}: not a tabletop journal ({short(exc)})") from exc
         if fmt is None or fmt[0] not in FORMATS:
             self._db.close()
             shown = visible(str(fmt[0]))[:40] if fmt else "none"
@@ -341,34 +355,7 @@ class Journal:
         chain: ChainVerifier | None,
         stored: str | None = None,
     ) -> Record:
-        shown = visible(str(kind))[:40]
-        if not isinstance(v, int) or v > EVENT_VERSION:
-            raise JournalError(
-                f"{self.path}: event {seq} ({shown}) has version {v}; this engine reads up to "
-                f"{EVENT_VERSION}: upgrade tabletop"
-            )
-        try:
-            data = json.loads(payload)
-        except (ValueError, TypeError) as exc:
-            raise JournalDamaged(
-                f"{self.path}: event {seq} ({shown}) is unreadable: not JSON ({exc})"
-            ) from exc
-        matches = True
-        if chain is not None:
-            matches = chain.feed(seq, decision_id, idx, at, kind, v, data, stored)
-        if isinstance(payload, str) and CONTROL_IN_JSON.search(payload):
-            data = clean(data)
-        try:
-            event = EVENT_ADAPTER.validate_python(data)
-        except ValidationError as exc:
-            edited = "" if matches else " (and it does not match its hash: it was edited)"
-            raise JournalDamaged(
-                f"{self.path}: event {seq} ({shown}) is unreadable{edited}: "
-                f"{exc.error_count()} problem(s), first at "
-                f"{'.'.join(str(p) for p in exc.errors()[0]['loc']) or 'the top'}: "
-                f"{exc.errors()[0]['msg']}"
-            ) from exc
-        return Record(seq=seq, decision_id=visible(decision_id), at=visible(at), event=event)
+        return decode_row(self.path, (seq, decision_id, idx, at, kind, v, payload), chain, stored)
 
 
 _INSERT = (
@@ -399,3 +386,49 @@ def _rows(path: Path, records: Sequence[Record], prev: str) -> list[tuple]:
         rows.append((r.seq, r.decision_id, i, r.event.kind, r.event.v, r.at, payload, h))
         prev = h
     return rows
+
+
+def decode_row(
+    path: Path, row: tuple, chain: ChainVerifier | None, stored: str | None = None
+) -> Record:
+    """One stored row as a validated record (its hash fed to ``chain`` before validation).
+
+    Args:
+        path: The journal (for messages).
+        row: ``(seq, decision_id, idx, at, kind, v, payload)``.
+        chain: The verifier of this read (None: no check).
+        stored: The row's stored hash.
+
+    Raises:
+        JournalDamaged: the payload is not JSON or not a valid event.
+        JournalError: the event is from a newer engine.
+    """
+    seq, decision_id, idx, at, kind, v, payload = row
+    shown = visible(str(kind))[:40]
+    if not isinstance(v, int) or v > EVENT_VERSION:
+        raise JournalError(
+            f"{path}: event {seq} ({shown}) has version {v}; this engine reads up to "
+            f"{EVENT_VERSION}: upgrade tabletop"
+        )
+    try:
+        data = json.loads(payload)
+    except (ValueError, TypeError) as exc:
+        raise JournalDamaged(
+            f"{path}: event {seq} ({shown}) is unreadable: not JSON ({exc})"
+        ) from exc
+    matches = True
+    if chain is not None:
+        matches = chain.feed(seq, decision_id, idx, at, kind, v, data, stored)
+    if isinstance(payload, str) and CONTROL_IN_JSON.search(payload):
+        data = clean(data)
+    try:
+        event = EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top"
+        edited = "" if matches else " (and it does not match its hash: it was edited)"
+        raise JournalDamaged(
+            f"{path}: event {seq} ({shown}) is unreadable{edited}: "
+            f"{exc.error_count()} problem(s), first at {visible(where)[:80]}: {first['msg']}"
+        ) from exc
+    return Record(seq=seq, decision_id=visible(str(decision_id)), at=visible(str(at)), event=event)
