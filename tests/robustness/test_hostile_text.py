@@ -119,13 +119,13 @@ def test_run_replay_and_report_print_no_raw_control_character(
         assert not raw_controls(out + err), argv
     script = tmp_path / "s.toml"
     script.write_text(
-        f'[[decision]]\nkind = "add_observation"\ntext = "x\\u001b]0;t\\u0007"\n'
-        f'agency = "nobody\\u001b[2J"\n',
+        '[[decisions]]\nround = 1\nagency = "mem"\naction = "monitr\\u001b]0;t\\u0007"\n',
         encoding="utf-8",
     )
     main(["run", str(DEFAULT), "--script", str(script), "--journal", str(tmp_path / "r.tabletop")])
     out, err = capsys.readouterr()
     assert not raw_controls(out + err)
+    assert "decisions[0].action: control character U+001B is not allowed" in err
 
 
 def test_journal_text_is_made_visible_when_read(tmp_path: Path, game) -> None:
