@@ -15,7 +15,14 @@ from pathlib import Path
 
 from tabletop.errors import JournalError
 from tabletop.journal.chain import ChainVerifier, Integrity
-from tabletop.journal.sqlite import FORMAT_V1, FORMATS, decode_row, short, text_factory
+from tabletop.journal.sqlite import (
+    DB_ERRORS,
+    FORMAT_V1,
+    FORMATS,
+    decode_row,
+    short,
+    text_factory,
+)
 from tabletop.model.events import ExerciseStarted
 from tabletop.sanitize import visible
 
@@ -79,7 +86,10 @@ def check_journal(path: str | os.PathLike[str]) -> CheckResult:
             "ok", f"write-ahead log {wal.name}: {wal.stat().st_size} bytes (part of the journal)"
         )
     try:
-        db = sqlite3.connect(f"{jpath.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        # Without a -wal file there is nothing but the file itself: "immutable" keeps
+        # SQLite from creating -wal and -shm files beside it.
+        flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        db = sqlite3.connect(f"{jpath.resolve().as_uri()}?{flags}", uri=True, timeout=5.0)
     except sqlite3.Error as exc:
         res.add("bad", f"cannot open with SQLite: {short(exc)}")
         return res
@@ -94,7 +104,7 @@ def check_journal(path: str | os.PathLike[str]) -> CheckResult:
 def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
     try:
         problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         res.add("bad", f"not a tabletop journal, or its SQLite header is damaged: {short(exc)}")
         return
     if problems == ["ok"]:
@@ -106,7 +116,7 @@ def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
         )
     try:
         fmt_row = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         res.add("bad", f"no journal metadata: {short(exc)}")
         return
     fmt = str(fmt_row[0]) if fmt_row else "none"
@@ -117,7 +127,7 @@ def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
     chained = fmt != FORMAT_V1
     try:
         res.events = int(db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         res.add("bad", f"cannot count the events: {short(exc)}")
     cols = "seq, decision_id, idx, at, kind, v, payload" + (", hash" if chained else "")
     chain = ChainVerifier(chained)
@@ -144,7 +154,7 @@ def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
             if res.readable == 0 and isinstance(rec.event, ExerciseStarted):
                 head = rec.event
             res.readable += 1
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         stop = f"SQLite cannot read past event {last_seq}: {short(exc)}"
         broken = f"{broken}; {stop}" if broken else stop
     total = "?" if res.events is None else str(res.events)

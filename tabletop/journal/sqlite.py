@@ -55,6 +55,10 @@ _SCHEMA = (
 )
 
 
+#: What reading a damaged file raises: SQLite's errors, and undecodable names in its schema.
+DB_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
 def short(exc: BaseException, limit: int = 160) -> str:
     """An exception's first line, at most ``limit`` characters, control characters visible."""
     lines = str(exc).splitlines() or [type(exc).__name__]
@@ -136,7 +140,7 @@ class Journal:
                 self._db.execute("COMMIT")
             # Check the format before changing the file's modes: a foreign file stays as it is.
             fmt = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             self._db.close()
             if "not a database" in str(exc) or "malformed" in str(exc):
                 raise JournalError(
@@ -154,7 +158,7 @@ class Journal:
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             self._db.close()
             raise _damaged(self.path, exc) from exc
 
@@ -240,7 +244,7 @@ class Journal:
         """Sequence number of the last stored event (0 when empty)."""
         try:
             row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
         return int(row[0])
 
@@ -252,7 +256,7 @@ class Journal:
                 "WHERE decision_id=? ORDER BY seq",
                 (decision_id,),
             ).fetchall()
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
         return [self._record(*r, None) for r in rows]
 
@@ -286,7 +290,7 @@ class Journal:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise JournalError(f"{self.path}: cannot write ({exc})") from exc
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
         try:
             last, prev = self._head()
@@ -303,7 +307,7 @@ class Journal:
         except sqlite3.IntegrityError as exc:
             self._db.execute("ROLLBACK")
             raise JournalError(f"{self.path}: decision already stored ({exc})") from exc
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise _damaged(self.path, exc) from exc
@@ -334,7 +338,7 @@ class Journal:
             rows = self._db.execute(
                 f"SELECT {cols} FROM events WHERE seq > ? ORDER BY seq", (after,)
             ).fetchall()
-        except sqlite3.DatabaseError as exc:
+        except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
         chain = ChainVerifier(self.chained, prev, after)
         out = [self._record(*r[:7], chain, r[7] if self.chained else None) for r in rows]
