@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 #: ``prev`` of the first event.
@@ -47,6 +48,9 @@ def record_hash(
 ) -> str:
     """The hash of one stored event, chained to ``prev`` (the previous row's hash).
 
+    The sha256 of ``canonical({"prev", "seq", "decision_id", "idx", "at", "kind", "v",
+    "event"})``.
+
     Args:
         prev: Hash of the previous row (:data:`GENESIS` for the first).
         seq: Position in the journal.
@@ -57,17 +61,31 @@ def record_hash(
         v: Event schema version as stored.
         event: The event as parsed JSON (a dict).
     """
-    body = {
-        "prev": prev,
-        "seq": seq,
-        "decision_id": decision_id,
-        "idx": idx,
-        "at": at,
-        "kind": kind,
-        "v": v,
-        "event": event,
-    }
-    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+    return record_hash_text(prev, seq, decision_id, idx, at, kind, v, canonical(event))
+
+
+def _str(value: str) -> str:
+    if type(value) is not str:
+        raise NotFinite("a text column holds a non-text value")
+    return encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) writes
+
+
+def record_hash_text(
+    prev: str, seq: int, decision_id: str, idx: int, at: str, kind: str, v: int, event: str
+) -> str:
+    """:func:`record_hash` with the event already in canonical JSON (``canonical(event)``).
+
+    The body is assembled as :func:`canonical` would write it (keys in sorted order),
+    so both functions give the same hash; a backend that stores the canonical text
+    verifies without encoding the event again.
+    """
+    if type(seq) is not int or type(idx) is not int or type(v) is not int:
+        raise NotFinite("seq, idx and v must be integers")
+    body = (
+        f'{{"at":{_str(at)},"decision_id":{_str(decision_id)},"event":{event},'
+        f'"idx":{idx},"kind":{_str(kind)},"prev":{_str(prev)},"seq":{seq},"v":{v}}}'
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +161,17 @@ class ChainVerifier:
         v: int,
         event: Any,
         stored: str | None,
+        text: str | None = None,
     ) -> bool:
-        """Check one row; returns whether it matches (always True without a chain)."""
+        """Check one row; returns whether it matches (always True without a chain).
+
+        Args:
+            seq, decision_id, idx, at, kind, v: The row's columns as stored.
+            event: The event as parsed JSON.
+            stored: The row's stored hash.
+            text: The event's JSON text as stored, when the backend keeps it: tried
+                first (it is canonical when this engine wrote it), saving an encoding.
+        """
         self.count += 1
         if seq != self.last + 1 and self.first_bad is None:
             self.first_bad, self.missing = self.last + 1, True
@@ -152,8 +179,12 @@ class ChainVerifier:
         if not self.chained:
             return True
         try:
-            good = stored == record_hash(self.prev, seq, decision_id, idx, at, kind, v, event)
-        except NotFinite:
+            good = text is not None and stored == record_hash_text(
+                self.prev, seq, decision_id, idx, at, kind, v, text
+            )
+            if not good:
+                good = stored == record_hash(self.prev, seq, decision_id, idx, at, kind, v, event)
+        except (NotFinite, TypeError, ValueError):
             good = False
         if not good and self.first_bad is None:
             self.first_bad, self.bad_kind = seq, kind

@@ -28,7 +28,7 @@ from tabletop.journal.chain import (
     Integrity,
     NotFinite,
     canonical,
-    record_hash,
+    record_hash_text,
 )
 from tabletop.model.events import EVENT_ADAPTER, EVENT_VERSION, Record
 from tabletop.sanitize import CONTROL_IN_JSON, clean, visible
@@ -127,7 +127,6 @@ class Journal:
             self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
         except sqlite3.Error as exc:
             raise JournalError(f"{self.path}: cannot open ({short(exc)})") from exc
-        self._db.text_factory = text_factory
         try:
             if create:
                 self._db.execute("PRAGMA journal_mode=WAL")
@@ -335,9 +334,16 @@ class Journal:
             cols = "seq, decision_id, idx, at, kind, v, payload"
             if self.chained:
                 cols += ", hash"
-            rows = self._db.execute(
-                f"SELECT {cols} FROM events WHERE seq > ? ORDER BY seq", (after,)
-            ).fetchall()
+            sql = f"SELECT {cols} FROM events WHERE seq > ? ORDER BY seq"
+            try:
+                rows = self._db.execute(sql, (after,)).fetchall()
+            except UnicodeDecodeError:
+                # Damaged text: read it with U+FFFD (the hash check then names the row).
+                self._db.text_factory = text_factory
+                try:
+                    rows = self._db.execute(sql, (after,)).fetchall()
+                finally:
+                    self._db.text_factory = str
         except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
         chain = ChainVerifier(self.chained, prev, after)
@@ -386,7 +392,7 @@ def _rows(path: Path, records: Sequence[Record], prev: str) -> list[tuple]:
                 f"{path}: event {r.seq} ({r.event.kind}) holds a value that is not a finite "
                 "number (nan or inf); nothing was written"
             ) from exc
-        h = record_hash(prev, r.seq, r.decision_id, i, r.at, r.event.kind, r.event.v, data)
+        h = record_hash_text(prev, r.seq, r.decision_id, i, r.at, r.event.kind, r.event.v, payload)
         rows.append((r.seq, r.decision_id, i, r.event.kind, r.event.v, r.at, payload, h))
         prev = h
     return rows
@@ -408,7 +414,7 @@ def decode_row(
         JournalError: the event is from a newer engine.
     """
     seq, decision_id, idx, at, kind, v, payload = row
-    shown = visible(str(kind))[:40]
+    shown = kind if isinstance(kind, str) and kind.isidentifier() else visible(str(kind))[:40]
     if not isinstance(v, int) or v > EVENT_VERSION:
         raise JournalError(
             f"{path}: event {seq} ({shown}) has version {v}; this engine reads up to "
@@ -422,8 +428,9 @@ def decode_row(
         ) from exc
     matches = True
     if chain is not None:
-        matches = chain.feed(seq, decision_id, idx, at, kind, v, data, stored)
-    if isinstance(payload, str) and CONTROL_IN_JSON.search(payload):
+        text = payload if isinstance(payload, str) else None
+        matches = chain.feed(seq, decision_id, idx, at, kind, v, data, stored, text)
+    if isinstance(payload, str) and _may_hold_control(payload):
         data = clean(data)
     try:
         event = EVENT_ADAPTER.validate_python(data)
@@ -435,4 +442,15 @@ def decode_row(
             f"{path}: event {seq} ({shown}) is unreadable{edited}: "
             f"{exc.error_count()} problem(s), first at {visible(where)[:80]}: {first['msg']}"
         ) from exc
-    return Record(seq=seq, decision_id=visible(str(decision_id)), at=visible(str(at)), event=event)
+    if not (isinstance(decision_id, str) and decision_id.isprintable()):
+        decision_id = visible(str(decision_id))
+    if not (isinstance(at, str) and at.isprintable()):
+        at = visible(str(at))
+    return Record(seq=seq, decision_id=decision_id, at=at, event=event)
+
+
+def _may_hold_control(payload: str) -> bool:
+    """Whether a JSON text may hold a control character (cheap tests first)."""
+    if payload.isascii() and "\\u00" not in payload and "\x7f" not in payload:
+        return False
+    return CONTROL_IN_JSON.search(payload) is not None
