@@ -71,6 +71,11 @@ def text_factory(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _undecodable(exc: BaseException) -> bool:
+    """Whether ``exc`` is Python's sqlite3 failing to decode TEXT that is not UTF-8."""
+    return isinstance(exc, UnicodeDecodeError) or "Could not decode to UTF-8" in str(exc)
+
+
 def _damaged(path: Path, exc: BaseException) -> JournalDamaged:
     return JournalDamaged(
         f"{path}: journal damaged ({short(exc)}); "
@@ -122,6 +127,8 @@ class Journal:
                         f"{self.path}: cannot create ({exc.strerror or exc})"
                     ) from exc
         elif not self.path.is_file():
+            if self.path.exists():
+                raise JournalError(f"{self.path}: not a regular file, so not a journal")
             raise JournalError(f"{self.path}: no such journal")
         try:
             self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
@@ -337,7 +344,9 @@ class Journal:
             sql = f"SELECT {cols} FROM events WHERE seq > ? ORDER BY seq"
             try:
                 rows = self._db.execute(sql, (after,)).fetchall()
-            except UnicodeDecodeError:
+            except DB_ERRORS as exc:
+                if not _undecodable(exc):
+                    raise
                 # Damaged text: read it with U+FFFD (the hash check then names the row).
                 self._db.text_factory = text_factory
                 try:
@@ -347,7 +356,12 @@ class Journal:
         except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
         chain = ChainVerifier(self.chained, prev, after)
-        out = [self._record(*r[:7], chain, r[7] if self.chained else None) for r in rows]
+        try:
+            out = [self._record(*r[:7], chain, r[7] if self.chained else None) for r in rows]
+        except JournalDamaged as exc:
+            raise JournalDamaged(
+                f"{exc}; 'tabletop journal check {self.path}' shows what is readable"
+            ) from exc
         result = chain.result
         if after == 0 or self.integrity is None or not result.ok and self.integrity.ok:
             self.integrity = result
