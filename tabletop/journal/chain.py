@@ -129,7 +129,8 @@ class Integrity:
             )
         return (
             f"tamper evidence broken at event {self.first_bad} ({self.kind}): it does not match "
-            "its hash; the journal was edited there after it was written"
+            "its hash: the journal was changed there after it was written (edited, or damaged "
+            "on disk)"
         )
 
 

@@ -153,3 +153,24 @@ async def test_the_start_screen_shows_a_damaged_journal(played: bytes, tmp_path:
         assert isinstance(screen, StartScreen)
         assert isinstance(screen.problems, str) and str(path) in screen.problems
         assert "journal check" in screen.problems
+
+
+def test_text_that_is_not_utf8_names_its_event(game: Game, tmp_path: Path) -> None:
+    path = tmp_path / "ex.tabletop"
+    ex = Exercise.new(game, path)
+    ex.submit(cm.AddObservation(text="caf\u00e9"))
+    n = ex.last_seq
+    ex.close()
+    # The observation's JSON with one byte that is not UTF-8 (a flipped bit on disk).
+    edit(
+        path,
+        "UPDATE events SET payload = CAST(replace(payload, 'caf', X'ff') AS TEXT) WHERE seq = ?",
+        n,
+    )
+    with pytest.raises(JournalError) as info:
+        Exercise.resume(path)
+    assert f"event {n} (observation_recorded)" in str(info.value)
+    # read with U+FFFD in place of the byte: the hash no longer matches, at that event
+    result = check_journal(path)
+    assert not result.ok and result.readable == n
+    assert result.integrity is not None and result.integrity.first_bad == n
