@@ -166,7 +166,10 @@ class Exercise:
         try:
             records = journal.read()
             if not records or not isinstance(records[0].event, ExerciseStarted):
-                raise JournalError(f"{path}: the journal has no exercise_started event")
+                raise JournalError(
+                    f"{path}: the journal has no exercise_started event (an exercise never "
+                    "started in it: delete the file and start again)"
+                )
             integrity = journal.integrity
             if strict and integrity is not None and not integrity.ok:
                 raise JournalTampered(
