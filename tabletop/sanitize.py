@@ -41,16 +41,33 @@ def visible(text: str) -> str:
 
 
 def clean(value: Any) -> Any:
-    """``value`` with :func:`visible` applied to every string in it (dict keys too)."""
+    """``value`` with :func:`visible` applied to every string in it (dict keys too).
+
+    Returns ``value`` itself when nothing needs changing (the common case: no copy).
+    """
     if isinstance(value, str):
         return visible(value)
     if isinstance(value, dict):
+        if not any(_dirty(k) or _dirty(v) for k, v in value.items()):
+            return value
         return {clean(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(clean(v) for v in value)
+    if isinstance(value, list | tuple):
+        if not any(_dirty(v) for v in value):
+            return value
+        items = [clean(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
     return value
+
+
+def _dirty(value: Any) -> bool:
+    """Whether :func:`clean` would change ``value``."""
+    if isinstance(value, str):
+        return CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_dirty(k) or _dirty(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_dirty(v) for v in value)
+    return False
 
 
 def first_control(text: str) -> str | None:

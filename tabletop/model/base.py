@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
-from tabletop.sanitize import clean
+from tabletop.sanitize import CONTROL, clean
 
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -35,7 +35,16 @@ class UserInput(Strict):
     @model_validator(mode="before")
     @classmethod
     def _clean_text(cls, data: object) -> object:
-        return clean(data) if isinstance(data, dict) else data
+        if type(data) is dict:
+            search = CONTROL.search
+            for value in data.values():
+                t = type(value)
+                if t is str:
+                    if search(value) is not None:
+                        return clean(data)
+                elif t is list or t is dict or t is tuple:
+                    return clean(data)  # clean copies only when something changes
+        return data
 
 
 def check_id(value: str) -> str:
