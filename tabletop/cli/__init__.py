@@ -15,9 +15,10 @@ from rich.console import Console
 
 from tabletop import __version__
 from tabletop.errors import ScenarioError, TabletopError
+from tabletop.sanitize import visible
 
 #: Subcommand modules, in help order.
-COMMANDS = ("play", "run", "validate", "replay", "report", "simulate", "schema")
+COMMANDS = ("play", "run", "validate", "replay", "report", "simulate", "schema", "journal")
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -51,7 +52,7 @@ def print_error(exc: TabletopError) -> None:
         n = len(exc.problems)
         err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", style="bold red")
     else:
-        err_console.print(f"error: {exc}", style="red", markup=False, soft_wrap=True)
+        err_console.print(f"error: {visible(str(exc))}", style="red", markup=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last resort: never show a raw traceback
         log = _write_crash_log(exc)
         err_console.print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"internal error: {type(exc).__name__}: {visible(str(exc))}\n"
             f"This is a bug in tabletop; details were written to {log}. Your journal is intact.",
             style="bold red",
             markup=False,

@@ -258,9 +258,9 @@ def _validation(exc: ValidationError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and print or write it."""
-    from tabletop.cli import console
+    from tabletop.cli import console, err_console
     from tabletop.report import build_report, render, render_bytes
-    from tabletop.report.load import load_journal
+    from tabletop.report.load import load_journal_checked
 
     fmt = _format(args)
     if fmt == "pdf" and not args.output:
@@ -270,7 +270,16 @@ def run(args: argparse.Namespace) -> int:
 
         if (why := available()) is not None:
             raise TabletopError(why)
-    game, records = load_journal(args.journal, args.scenario)
+    game, records, integrity = load_journal_checked(args.journal, args.scenario)
+    if integrity is not None and not integrity.ok:
+        err_console.print(
+            f"warning: {integrity.describe()}; this report shows the journal as it is now",
+            style="bold red",
+            markup=False,
+            soft_wrap=True,
+        )
+    elif integrity is not None and not integrity.chained:
+        err_console.print(f"note: {integrity.describe()}", markup=False, soft_wrap=True)
     if args.confirm:
         records = _confirm(args.journal, game, records, args.confirm)
     extra = [*feedback_commands(game, args.feedback), *plan_commands(game, records, args.plan)]

@@ -48,12 +48,16 @@ from tabletop.model.state import ExerciseState, clone_state
 
 
 def rng_for(state: ExerciseState, salt: str) -> random.Random:
-    """The exercise's random stream at this point of the journal.
+    """The random stream of one draw site in the current round.
 
-    Seeded from (exercise seed, events applied, salt), so a resumed or replayed
-    exercise draws exactly what the original drew. Outcomes go into events.
+    Seeded from (exercise seed, round, salt), where the salt names the decision
+    that draws (``resolve`` for the end-of-round resolution; a draw inside a
+    player's decision would name the agency and its decision in the round). Not
+    from the journal position: an observation, a pause or a rating, which change
+    nothing in the game, do not move any draw. A resumed or replayed exercise
+    draws what the original drew; outcomes go into events anyway.
     """
-    return random.Random(f"{state.seed}:{state.events}:{salt}")
+    return random.Random(f"{state.seed}:{state.round}:{salt}")
 
 
 _E = TypeVar("_E", bound=BaseModel)

@@ -26,6 +26,7 @@ from tabletop.engine.names import (
 )
 from tabletop.errors import ExpressionError, Problem, ScenarioError
 from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, parse_expr
+from tabletop.files import read_regular
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
 from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
@@ -129,8 +130,8 @@ class _Collector:
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """sha256 of a file's bytes (a regular file of bounded size: :func:`~tabletop.files.read_regular`)."""
+    return hashlib.sha256(read_regular(path)).hexdigest()
 
 
 def load_rules(

@@ -10,12 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from tabletop.model.base import Strict
+from tabletop.model.base import UserInput
 
 Deliverable = Literal["deliver", "funds", "information", "action"]
 
 
-class CommitmentSpec(Strict):
+class CommitmentSpec(UserInput):
     """A concrete commitment inside a proposal: who owes what to whom by when."""
 
     debtor: str
@@ -39,7 +39,7 @@ class CommitmentSpec(Strict):
         return f"{self.debtor} -> {self.creditor}: {what} by round {self.due_round}"
 
 
-class _Cmd(Strict):
+class _Cmd(UserInput):
     decision_id: str = Field("", max_length=80, description="Idempotency key; set by the caller.")
 
 

@@ -8,6 +8,7 @@ live in ``tabletop/report/templates/*.j2``; HTML templates are autoescaped.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -99,9 +100,37 @@ def _duration(seconds: float | None) -> str:
     return LAG_TEXTS["early"].format(t=text) if seconds < 0 else text
 
 
+#: Characters that start Markdown constructs anywhere in a line: escapes, code spans,
+#: links and images (``[...](javascript:...)``), raw HTML and autolinks (``<...>``).
+_MD_INLINE = re.compile(r"([\\`\[\]<>])")
+#: What a line may start with to become a heading, quote, list, table, rule,
+#: setext underline or code fence.
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-*=|~]|\d+[.)])")
+
+
+def markdown_text(text: Any) -> str:
+    """User text made inert in Markdown: it reads as written and builds nothing.
+
+    Backslashes, backticks, brackets and angle brackets are escaped (no raw HTML,
+    no link or image, ``javascript:`` or other, no code span), line breaks become
+    spaces, and a leading ``#``, ``>``, ``-``, ``+``, ``*``, ``=``, ``|``, ``~`` or
+    ``1.`` is escaped (no heading, quote, list, rule or code fence).
+    """
+    flat = " ".join(str(text).splitlines())
+    escaped = _MD_INLINE.sub(r"\\\1", flat)
+    return _MD_LINE_START.sub(_escape_start, escaped.lstrip(), count=1)
+
+
+def _escape_start(m: re.Match[str]) -> str:
+    mark = m[2]
+    if mark[0].isdigit():  # "1." starts a list: escape the dot ("1\.")
+        return f"{m[1]}{mark[:-1]}\\{mark[-1]}"
+    return f"{m[1]}\\{mark}"
+
+
 def _cell(text: Any) -> str:
-    """Markdown table cell: no pipe, no line break."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Markdown table cell: user text made inert (:func:`markdown_text`), no pipe."""
+    return markdown_text(text).replace("|", "\\|")
 
 
 @cache
@@ -123,6 +152,7 @@ def environment() -> Environment:
         cell=_cell,
         lag=_lag,
         duration=_duration,
+        md=markdown_text,
         colour=charts.score_colour,
         time=time_text,
     )
