@@ -96,7 +96,13 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         _action(state, event)
     elif k == "turn_started":
         state.active = event.agency
-        state.turn = state.order.index(event.agency) if event.agency in state.order else -1
+        order = state.order
+        nxt = state.turn + 1
+        # Turns go in order (agency ids are unique): look the index up only when not.
+        if nxt < len(order) and order[nxt] == event.agency:
+            state.turn = nxt
+        else:
+            state.turn = order.index(event.agency) if event.agency in order else -1
         state.turn_actions = 0
         if (ag := state.agencies.get(event.agency)) is not None:
             ag.points = event.points
@@ -218,9 +224,28 @@ def _reserve(state: ExerciseState, event: ev.Event) -> None:
 
 
 def _settled(state: ExerciseState, proposal: str) -> None:
-    """A proposal no longer waits for answers: drop it from every inbox."""
-    for box in state.inbox.values():
-        box[:] = [i for i in box if not (i.kind == "proposal" and i.ref == proposal)]
+    """A proposal no longer waits for answers: drop its items from every inbox.
+
+    Only the inboxes the proposal reached are visited (``state.proposal_inbox``),
+    each from its newest item back, stopping once its items are gone: a settled
+    proposal is usually recent, so this costs about the number of its addressees,
+    whatever the number of agencies or the length of the journal.
+    """
+    holders = state.proposal_inbox.pop(proposal, None)
+    if not holders:
+        return
+    for agency in dict.fromkeys(holders):
+        box = state.inbox.get(agency)
+        if box is None:
+            continue
+        left = holders.count(agency)
+        i = len(box)
+        while left and i:
+            i -= 1
+            item = box[i]
+            if item.ref == proposal and item.kind == "proposal":
+                del box[i]
+                left -= 1
 
 
 def _spend(state: ExerciseState, agency: str, cost: int) -> None:
@@ -303,9 +328,12 @@ def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
         answers={e.agency: True},
     )
     state.proposals[e.proposal] = p
+    addressees = [a for a in e.parties if a != e.agency and a in state.inbox]
+    if addressees:
+        state.proposal_inbox.setdefault(e.proposal, []).extend(addressees)
     _inbox(
         state,
-        [a for a in e.parties if a != e.agency],
+        addressees,
         InboxItem(
             "proposal",
             e.proposal,

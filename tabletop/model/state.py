@@ -153,6 +153,10 @@ class ExerciseState:
     #: Ids issued so far per prefix (``P`` proposals, ``D`` directives, ``Q`` requests),
     #: those of undone decisions included, so an id is never given twice.
     issued: dict[str, int] = field(default_factory=dict)
+    #: Where each proposal's inbox item is: proposal id -> agencies whose inbox got it
+    #: (one entry per item). Derived by ``evolve`` so that settling a proposal visits
+    #: only its addressees' inboxes, not every agency's.
+    proposal_inbox: dict[str, list[str]] = field(default_factory=dict)
 
 
 def clone_state(s: ExerciseState) -> ExerciseState:
@@ -247,4 +251,5 @@ def clone_state(s: ExerciseState) -> ExerciseState:
         ended_reason=s.ended_reason,
         events=s.events,
         issued=dict(s.issued),
+        proposal_inbox={k: list(v) for k, v in s.proposal_inbox.items()},
     )
