@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
     p = sub.add_parser(
         "report",
-        help="score a journal and write its after-action report (Markdown, HTML or JSON)",
+        help=COMMANDS["report"],
         description=(
             "Score a journal and write its After-Action Report / Improvement Plan. "
             "See docs/report.md for the scores and docs/report-json.md for the JSON."

@@ -9,9 +9,10 @@ keep a copy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tabletop.model.commands import CommitmentSpec
+if TYPE_CHECKING:  # an annotation only: the state module stays free of pydantic
+    from tabletop.model.commands import CommitmentSpec
 
 Phase = Literal["setup", "running", "ended"]
 
