@@ -12,7 +12,14 @@ import random
 from collections.abc import Callable, Iterator
 
 from tabletop.engine.exercise import Exercise
-from tabletop.engine.legal import ActionOption, knows, legal_actions, open_proposals_for, option
+from tabletop.engine.legal import (
+    ActionOption,
+    known_regions,
+    knows,
+    legal_actions,
+    open_proposals_for,
+    option,
+)
 from tabletop.engine.resolve import need_of
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
@@ -229,12 +236,12 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
         for q in s.requests.values():
             if q.target == agency and q.fulfilled < q.amount and q.region:
                 yield from _deploy(ex, agency, [q.region])
-        known = [r for r in g.scenario.regions if knows(g, s, agency, r)]
+        known = list(known_regions(g, s, agency))
         if not me.regions and not known:
             # A coordinator without regions of its own looks before it sends.
             worst = max(g.span[agency] or g.scenario.regions, key=lambda r: s.regions[r].hazard)
             yield cm.TakeAction(agency=agency, action="monitor", region=worst)
-            known = [r for r in g.scenario.regions if knows(g, s, agency, r)]
+            known = list(known_regions(g, s, agency))
         yield from _deploy(ex, agency, known)
         for rid in me.regions:
             if _unmet(ex, rid, "rescue") > 3 and g.superiors[agency]:

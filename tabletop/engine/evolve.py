@@ -231,6 +231,7 @@ def _settled(state: ExerciseState, proposal: str) -> None:
     proposal is usually recent, so this costs about the number of its addressees,
     whatever the number of agencies or the length of the journal.
     """
+    state.open_proposals.pop(proposal, None)
     holders = state.proposal_inbox.pop(proposal, None)
     if not holders:
         return
@@ -328,6 +329,7 @@ def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
         answers={e.agency: True},
     )
     state.proposals[e.proposal] = p
+    state.open_proposals[e.proposal] = None
     addressees = [a for a in e.parties if a != e.agency and a in state.inbox]
     if addressees:
         state.proposal_inbox.setdefault(e.proposal, []).extend(addressees)

@@ -9,7 +9,7 @@ keep a copy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # an annotation only: the state module stays free of pydantic
     from tabletop.model.commands import CommitmentSpec
@@ -158,6 +158,14 @@ class ExerciseState:
     #: (one entry per item). Derived by ``evolve`` so that settling a proposal visits
     #: only its addressees' inboxes, not every agency's.
     proposal_inbox: dict[str, list[str]] = field(default_factory=dict)
+    #: What the legality functions derived from this state (each agency's action
+    #: options, known regions), valid while ``events`` is unchanged: every change of
+    #: a state goes through ``evolve``, which counts it. Not state: never compared,
+    #: shown or copied.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: Ids of the proposals still open, in the order they were made (derived by
+    #: ``evolve``): who must answer is found among these, not among every proposal.
+    open_proposals: dict[str, None] = field(default_factory=dict)
 
 
 def clone_state(s: ExerciseState) -> ExerciseState:
@@ -253,4 +261,5 @@ def clone_state(s: ExerciseState) -> ExerciseState:
         events=s.events,
         issued=dict(s.issued),
         proposal_inbox={k: list(v) for k, v in s.proposal_inbox.items()},
+        open_proposals=dict(s.open_proposals),
     )

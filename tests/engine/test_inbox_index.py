@@ -1,10 +1,11 @@
-"""The proposal index of the inboxes (``ExerciseState.proposal_inbox``).
+"""The proposal indexes of the state (``proposal_inbox``, ``open_proposals``).
 
 Settling a proposal visits only the inboxes it reached. Random negotiation
 (proposals to random parties, accepted, rejected or countered at random, with
 turn ends and undos in between) must leave every inbox exactly as the old
 definition does: every proposal item of a settled proposal removed from every
-agency's inbox.
+agency's inbox; and the proposals waiting for an agency's answer must be those
+a scan of every proposal finds.
 """
 
 from __future__ import annotations
@@ -79,6 +80,13 @@ def _check(game: Game, ex: Exercise) -> None:
         reference = fold(initial_state(game), ex.records)
     assert ex.state.inbox == reference.inbox
     assert ex.replayed() == ex.state
+    # Who must answer is found among the open proposals only: same answer as a full scan.
+    for agency in game.order:
+        assert open_proposals_for(ex.state, agency) == [
+            pid
+            for pid, p in ex.state.proposals.items()
+            if p.status == "open" and agency in p.parties and agency not in p.answers
+        ]
 
 
 @pytest.mark.parametrize("seed", range(1, 9))
