@@ -140,6 +140,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             p.status = "active"
             p.paper = event.paper
             for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
+                if cid not in state.commitments:
+                    state.debts.setdefault(spec.debtor, []).append(cid)
                 state.commitments[cid] = Commitment(cid, p.id, spec)
     elif k == "proposal_closed":
         _settled(state, event.proposal)
@@ -147,6 +149,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             p.status = event.status
     elif k == "directive_issued":
         _issue(state, "D")
+        if event.directive not in state.directives:
+            state.directives_to.setdefault(event.target, []).append(event.directive)
         state.directives[event.directive] = Directive(
             event.directive,
             event.issuer,
@@ -277,6 +281,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
     elif h == "request_support" and e.target is not None:
         _issue(state, "Q")
         rid = e.request or f"Q{len(state.requests) + 1}"  # version 1 events carry no id
+        if rid not in state.requests:
+            state.requests_to.setdefault(e.target, []).append(rid)
         state.requests[rid] = Request(
             rid, e.agency, e.target, e.region, e.resource, e.amount, e.round
         )

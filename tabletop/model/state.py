@@ -166,6 +166,12 @@ class ExerciseState:
     #: Ids of the proposals still open, in the order they were made (derived by
     #: ``evolve``): who must answer is found among these, not among every proposal.
     open_proposals: dict[str, None] = field(default_factory=dict)
+    #: Ids per agency, in the order given (derived by ``evolve``): the commitments it
+    #: owes, the requests and the directives addressed to it. What one agency's action
+    #: serves or answers is looked for among its own, not among everyone's.
+    debts: dict[str, list[str]] = field(default_factory=dict)
+    requests_to: dict[str, list[str]] = field(default_factory=dict)
+    directives_to: dict[str, list[str]] = field(default_factory=dict)
 
 
 def clone_state(s: ExerciseState) -> ExerciseState:
@@ -262,4 +268,7 @@ def clone_state(s: ExerciseState) -> ExerciseState:
         issued=dict(s.issued),
         proposal_inbox={k: list(v) for k, v in s.proposal_inbox.items()},
         open_proposals=dict(s.open_proposals),
+        debts={k: list(v) for k, v in s.debts.items()},
+        requests_to={k: list(v) for k, v in s.requests_to.items()},
+        directives_to={k: list(v) for k, v in s.directives_to.items()},
     )

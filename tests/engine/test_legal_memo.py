@@ -2,7 +2,8 @@
 
 Random and cooperative bots play; after every decision the remembered options of
 the agency to act, and every agency's known regions, must equal what a fresh
-computation (and, for known regions, a scan of every region) gives.
+computation (and, for known regions, a scan of every region) gives; the per-agency
+indexes of commitments, requests and directives must equal a scan of them all.
 """
 
 from __future__ import annotations
@@ -29,12 +30,24 @@ def test_remembered_legality_equals_fresh(game: Game, policy: str) -> None:
     while ex.state.phase == "running" and ex.state.active is not None:
         agency = ex.state.active
         assert legal_actions(game, ex.state, agency) == _fresh_options(game, ex, agency)
+        s = ex.state
         for a in game.order:
-            scan = tuple(r for r in game.region_ids if knows(game, ex.state, a, r))
-            assert known_regions(game, ex.state, a) == scan
+            scan = tuple(r for r in game.region_ids if knows(game, s, a, r))
+            assert known_regions(game, s, a) == scan
+            # The per-agency indexes evolve keeps equal a scan of everything.
+            assert s.debts.get(a, []) == [k for k, c in s.commitments.items() if c.spec.debtor == a]
+            assert s.requests_to.get(a, []) == [k for k, q in s.requests.items() if q.target == a]
+            assert s.directives_to.get(a, []) == [
+                k for k, d in s.directives.items() if d.target == a
+            ]
         checked += 1
         play_turn(ex, agency, policies[agency])
     assert checked > 20
+    # The indexes were really filled.
+    if policy == "cooperative":
+        assert s.commitments and s.directives
+    if policy == "random":
+        assert s.requests
 
 
 def test_a_change_of_state_forgets_what_was_remembered(game: Game) -> None:
