@@ -10,6 +10,10 @@ and the script refuses to run if ``tabletop`` is then imported from anywhere
 else (an editable install of another checkout would otherwise win silently).
 Scenarios and the rule pack are read from ``TREE`` as well.
 
+With ``--generated``, also the bench's generated large scenario and one of 200
+agencies played by the bench's negotiating bots (generator and bots from this
+script's own ``bench/run.py``, the engine from ``TREE``).
+
 Plays every bundled scenario with nobody acting and with cooperative, selfish,
 random and mixed bots, seeds 1..N, and prints one line per scenario and policy
 plus the sha256 of every event of every exercise (their JSON, in order).
@@ -21,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -30,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", help="checkout whose code plays the exercises")
     parser.add_argument("--seeds", type=int, default=8, help="seeds per scenario and policy")
+    parser.add_argument(
+        "--generated",
+        action="store_true",
+        help="also the bench's generated scenarios (large; 200 agencies with negotiating bots)",
+    )
     args = parser.parse_args(argv)
     tree = Path(args.tree).resolve()
     sys.path.insert(0, str(tree))
@@ -45,10 +56,29 @@ def main(argv: list[str] | None = None) -> int:
     from tabletop.model import commands as cm
 
     total = hashlib.sha256()
-    for path in sorted((tree / "scenarios").glob("*.toml")):
+    paths = sorted((tree / "scenarios").glob("*.toml"))
+    bench = None
+    if args.generated:
+        # The generator of this script's own bench/run.py (pure text; tabletop is
+        # already imported from TREE, so run.py's own imports resolve to TREE too).
+        spec = importlib.util.spec_from_file_location(
+            "bench_run", Path(__file__).with_name("run.py")
+        )
+        assert spec is not None and spec.loader is not None
+        bench = importlib.util.module_from_spec(spec)
+        sys.modules["bench_run"] = bench  # its dataclasses look their module up
+        spec.loader.exec_module(bench)
+        folder = Path(tempfile.mkdtemp(prefix="tabletop-fingerprint-"))
+        paths.append(bench.write_large(folder / "large"))
+        text = bench.large_scenario_text(agencies=200, injects=200, regions=120)
+        paths.append(bench.write_large(folder / "agencies-200", text))
+    for path in paths:
         game = load_game(path)
         mixed = f"mixed:{game.order[0]}=selfish,{game.order[-1]}=random"
-        for policy in (None, "cooperative", "selfish", "random", mixed):
+        policies: tuple[str | None, ...] = (None, "cooperative", "selfish", "random", mixed)
+        if bench is not None and path.parent.parent.name.startswith("agencies"):
+            policies = ("negotiating",)
+        for policy in policies:
             h = hashlib.sha256()
             events = 0
             for seed in range(1, args.seeds + 1):
@@ -56,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                 if policy is None:
                     while ex.state.phase == "running" and ex.state.active is not None:
                         ex.submit(cm.EndTurn(agency=ex.state.active))
+                elif policy == "negotiating" and bench is not None:
+                    play_to_end(ex, bench.negotiating)
                 else:
                     play_to_end(ex, parse_policies(policy, game.order))
                 for r in ex.records:
@@ -64,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                     h.update(b"\n")
                 events += len(ex.records)
             label = "nobody" if policy is None else policy.split(":")[0]
-            print(f"{path.stem:<24} {label:<12} {events:>7} events  {h.hexdigest()[:16]}")
+            name = path.parent.parent.name if path.stem == "bench-large" else path.stem
+            print(f"{name:<24} {label:<12} {events:>7} events  {h.hexdigest()[:16]}")
             total.update(h.digest())
     print(f"all events: {total.hexdigest()}  (code from {where.parent})")
     return 0

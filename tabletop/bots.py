@@ -135,7 +135,7 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
     for pid in open_proposals_for(s, agency):
         yield cm.AnswerProposal(agency=agency, proposal=pid, accept=True)
     # Honour commitments first.
-    for c in s.commitments.values():
+    for c in map(s.commitments.__getitem__, s.debts.get(agency, ())):  # its own debts
         spec = c.spec
         if c.status == "pending" and spec.debtor == agency and c.progress < max(spec.amount, 1):
             if spec.deliverable == "deliver" and spec.resource and spec.region:
@@ -165,7 +165,7 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
                     region=spec.region,
                 )
     # Directives addressed to me.
-    for d in s.directives.values():
+    for d in map(s.directives.__getitem__, s.directives_to.get(agency, ())):
         if d.target == agency and d.status == "pending" and d.action == "deploy" and d.region:
             if not knows(g, s, agency, d.region):
                 yield cm.TakeAction(agency=agency, action="monitor", region=d.region)
@@ -233,7 +233,7 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
                                 )
                             ],
                         )
-        for q in s.requests.values():
+        for q in map(s.requests.__getitem__, s.requests_to.get(agency, ())):
             if q.target == agency and q.fulfilled < q.amount and q.region:
                 yield from _deploy(ex, agency, [q.region])
         known = list(known_regions(g, s, agency))
