@@ -310,6 +310,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
     for qid, amount in e.fulfils.items():
         if (q := state.requests.get(qid)) is not None:
             q.fulfilled = amount
+            if q.fulfilled >= q.amount and qid in (waiting := state.requests_to.get(q.target, ())):
+                waiting.remove(qid)  # answered in full: no longer waits
 
 
 def _comply(state: ExerciseState, directive: str | None) -> None:

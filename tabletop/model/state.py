@@ -167,8 +167,9 @@ class ExerciseState:
     #: ``evolve``): who must answer is found among these, not among every proposal.
     open_proposals: dict[str, None] = field(default_factory=dict)
     #: Ids per agency, in the order given (derived by ``evolve``): the commitments it
-    #: owes, the requests and the directives addressed to it. What one agency's action
-    #: serves or answers is looked for among its own, not among everyone's.
+    #: owes, the requests addressed to it not yet fulfilled in full, and the directives
+    #: addressed to it. What one agency's action serves or answers is looked for among
+    #: its own, not among everyone's.
     debts: dict[str, list[str]] = field(default_factory=dict)
     requests_to: dict[str, list[str]] = field(default_factory=dict)
     directives_to: dict[str, list[str]] = field(default_factory=dict)
