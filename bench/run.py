@@ -2,25 +2,34 @@
 
 Run from the repository root::
 
-    python bench/run.py            # about a minute
-    python bench/run.py --quick    # a few seconds, rougher figures
+    python bench/run.py            # a few minutes
+    python bench/run.py --quick    # shorter runs, rougher figures
+    python bench/run.py --check    # exit status 1 when a checked target is not met
+    python bench/run.py --only fold --only cli   # some sections only
     python bench/run.py --json     # machine-readable
 
-This is a script, not a test: it never fails on a missed target, it says so.
-Everything runs in this one process (one core), except that nothing else of
-the machine is controlled: close other programs for stable figures.
+Every target is a ratio to a reference measured in the same run (a pure-Python
+arithmetic floor, raw ``tomllib``, ``json.loads``, a bare Textual app, bare
+interpreter processes), so that a slower or loaded machine moves both sides. Times
+are CPU time (``time.process_time``; child processes' ``getrusage``), best of
+several runs, the two sides of a ratio measured in turn. This is a script, not a
+test: without ``--check`` it never fails, it says what is missed. It imports
+tabletop from the checkout it sits in (printed as "code from").
 
-Measured, for the default scenario and for a generated large one (100
-agencies, 1000 injects, written as TOML into a temporary folder):
+Measured, for the default scenario and generated ones (written as TOML into a
+temporary folder):
 
 * load + validate (``load_game``) versus a raw ``tomllib`` parse of the same file;
-* headless exercises per second: the engine alone (nobody acting, the target) and with
-  cooperative bots, next to the floor of that exercise (its events built and applied, no
-  decision made);
+* headless exercises: the engine alone (nobody acting, against the floor) and with
+  cooperative bots, next to the floor of that exercise (its events built and applied,
+  no decision made);
 * fold of a 10k-event journal versus ``json.loads`` of the same events;
-* durable appends per second (SQLite journal, one decision per transaction);
+* growth: the fold and the play of one 100k-event exercise per 10k events, and of
+  10 to 400 agencies;
+* durable appends per second (SQLite journal, one decision per transaction, wall time);
 * report generation for 2000 decisions (when ``tabletop.report`` is available);
-* TUI start to first screen versus a bare Textual app (when ``tabletop.tui`` is available).
+* TUI start to first screen versus a bare Textual app (when ``tabletop.tui`` is available);
+* ``tabletop --help`` and ``tabletop validate`` start-up versus bare processes.
 """
 
 from __future__ import annotations
