@@ -12,7 +12,14 @@ import random
 from collections.abc import Callable, Iterator
 
 from tabletop.engine.exercise import Exercise
-from tabletop.engine.legal import ActionOption, knows, legal_actions, open_proposals_for, option
+from tabletop.engine.legal import (
+    ActionOption,
+    known_regions,
+    knows,
+    legal_actions,
+    open_proposals_for,
+    option,
+)
 from tabletop.engine.resolve import need_of
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
@@ -128,7 +135,7 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
     for pid in open_proposals_for(s, agency):
         yield cm.AnswerProposal(agency=agency, proposal=pid, accept=True)
     # Honour commitments first.
-    for c in s.commitments.values():
+    for c in map(s.commitments.__getitem__, s.debts.get(agency, ())):  # its own debts
         spec = c.spec
         if c.status == "pending" and spec.debtor == agency and c.progress < max(spec.amount, 1):
             if spec.deliverable == "deliver" and spec.resource and spec.region:
@@ -158,7 +165,7 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
                     region=spec.region,
                 )
     # Directives addressed to me.
-    for d in s.directives.values():
+    for d in map(s.directives.__getitem__, s.directives_to.get(agency, ())):
         if d.target == agency and d.status == "pending" and d.action == "deploy" and d.region:
             if not knows(g, s, agency, d.region):
                 yield cm.TakeAction(agency=agency, action="monitor", region=d.region)
@@ -226,15 +233,15 @@ def cooperative(ex: Exercise, agency: str, rng: random.Random) -> Iterator[cm.Co
                                 )
                             ],
                         )
-        for q in s.requests.values():
+        for q in map(s.requests.__getitem__, s.requests_to.get(agency, ())):
             if q.target == agency and q.fulfilled < q.amount and q.region:
                 yield from _deploy(ex, agency, [q.region])
-        known = [r for r in g.scenario.regions if knows(g, s, agency, r)]
+        known = list(known_regions(g, s, agency))
         if not me.regions and not known:
             # A coordinator without regions of its own looks before it sends.
             worst = max(g.span[agency] or g.scenario.regions, key=lambda r: s.regions[r].hazard)
             yield cm.TakeAction(agency=agency, action="monitor", region=worst)
-            known = [r for r in g.scenario.regions if knows(g, s, agency, r)]
+            known = list(known_regions(g, s, agency))
         yield from _deploy(ex, agency, known)
         for rid in me.regions:
             if _unmet(ex, rid, "rescue") > 3 and g.superiors[agency]:

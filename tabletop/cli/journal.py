@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from tabletop.cli import COMMANDS
+
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -28,7 +30,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_ch
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``tabletop journal`` and its subcommands."""
-    p = sub.add_parser("journal", help="check journal files")
+    p = sub.add_parser("journal", help=COMMANDS["journal"])
     jsub = p.add_subparsers(dest="journal_command", metavar="SUBCOMMAND")
     for add in SUBCOMMANDS:
         add(jsub)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 
 DEFAULT_SCENARIO = "typhoon-two-provinces.toml"
@@ -18,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
     p = sub.add_parser(
         "play",
-        help="play an exercise in the terminal (hot-seat, or attached to a shared journal)",
+        help=COMMANDS["play"],
         description=(
             "Play an exercise at one keyboard. Without SCENARIO a start screen lets you pick "
             "a scenario or resume a journal; --resume continues a journal; --attach JOURNAL "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from tabletop.cli import COMMANDS
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
-    p = sub.add_parser("replay", help="rebuild an exercise from its journal and print it")
+    p = sub.add_parser("replay", help=COMMANDS["replay"])
     p.add_argument("journal", help="journal file")
     return p
 

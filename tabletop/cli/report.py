@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 from tabletop.model.evaluation import FEEDBACK_QUESTIONS, PLAN_FIELDS
 from tabletop.report.render import FORMATS
@@ -35,8 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
     p = sub.add_parser(
         "report",
-        help="score a journal and write its after-action report (Markdown, HTML, JSON, PDF; "
-        "the timeline as CSV)",
+        help=COMMANDS["report"],
         description=(
             "Score a journal and write its After-Action Report / Improvement Plan. "
             "See docs/report.md for the scores, the improvement plan and the formats, and "

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tabletop.bots import POLICIES, parse_policies, play_turn
+from tabletop.cli import COMMANDS
 from tabletop.errors import IllegalCommand, TabletopError
-from tabletop.journal import fresh_journal_path
-from tabletop.model import commands as cm
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
-    p = sub.add_parser("run", help="play a scenario headless (script and/or bots) to the end")
+    from tabletop.bots import POLICIES
+
+    p = sub.add_parser("run", help=COMMANDS["run"])
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--script", help="decisions TOML file (see docs/scripts.md)")
     p.add_argument(
@@ -34,10 +34,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Play to the end, print a summary and the journal path."""
+    from tabletop.bots import parse_policies, play_turn
     from tabletop.cli import console, err_console
     from tabletop.engine.exercise import Exercise
     from tabletop.engine.failures import describe_failure, failures_in
+    from tabletop.journal import fresh_journal_path
     from tabletop.loader.game import load_game
+    from tabletop.model import commands as cm
     from tabletop.scripts import load_script
     from tabletop.summary import summary_renderable
 

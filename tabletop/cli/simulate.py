@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tabletop.bots import POLICIES
+from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 from tabletop.simulate import Stat, Summary
 
@@ -20,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
     p = sub.add_parser(
         "simulate",
-        help="play many seeded exercises headless with bots and summarise the outcomes",
+        help=COMMANDS["simulate"],
         description=(
             "Play N exercises of a scenario headless and in memory (run i uses seed S+i), each "
             "also played with nobody acting, and print a summary: harm, waste, trust, stage "

@@ -399,7 +399,9 @@ def _action_event(
         # What is sent fulfils open requests to this agency for the region, oldest first
         # (as for commitments; a blind deployment is already penalised by what arrives).
         left = amount
-        for qid, q in state.requests.items():
+        requests = state.requests
+        for qid in state.requests_to.get(agency, ()):
+            q = requests[qid]
             if left <= 1e-9:
                 break
             if (
@@ -502,7 +504,9 @@ def _action_env(
 
 
 def _directed_by(state: ExerciseState, agency: str, action: str, region: str | None) -> str | None:
-    for did, d in state.directives.items():
+    directives = state.directives
+    for did in state.directives_to.get(agency, ()):
+        d = directives[did]
         if (
             d.target == agency
             and d.status == "pending"
@@ -525,7 +529,9 @@ def _progress(
 ) -> dict[str, float]:
     """New progress of the agency's pending commitments that this action serves."""
     out: dict[str, float] = {}
-    for cid, c in state.commitments.items():
+    commitments = state.commitments
+    for cid in state.debts.get(agency, ()):
+        c = commitments[cid]
         s = c.spec
         if c.status != "pending" or s.debtor != agency:
             continue

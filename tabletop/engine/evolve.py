@@ -96,7 +96,13 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         _action(state, event)
     elif k == "turn_started":
         state.active = event.agency
-        state.turn = state.order.index(event.agency) if event.agency in state.order else -1
+        order = state.order
+        nxt = state.turn + 1
+        # Turns go in order (agency ids are unique): look the index up only when not.
+        if nxt < len(order) and order[nxt] == event.agency:
+            state.turn = nxt
+        else:
+            state.turn = order.index(event.agency) if event.agency in order else -1
         state.turn_actions = 0
         if (ag := state.agencies.get(event.agency)) is not None:
             ag.points = event.points
@@ -134,6 +140,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             p.status = "active"
             p.paper = event.paper
             for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
+                if cid not in state.commitments:
+                    state.debts.setdefault(spec.debtor, []).append(cid)
                 state.commitments[cid] = Commitment(cid, p.id, spec)
     elif k == "proposal_closed":
         _settled(state, event.proposal)
@@ -141,6 +149,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             p.status = event.status
     elif k == "directive_issued":
         _issue(state, "D")
+        if event.directive not in state.directives:
+            state.directives_to.setdefault(event.target, []).append(event.directive)
         state.directives[event.directive] = Directive(
             event.directive,
             event.issuer,
@@ -219,9 +229,29 @@ def _reserve(state: ExerciseState, event: ev.Event) -> None:
 
 
 def _settled(state: ExerciseState, proposal: str) -> None:
-    """A proposal no longer waits for answers: drop it from every inbox."""
-    for box in state.inbox.values():
-        box[:] = [i for i in box if not (i.kind == "proposal" and i.ref == proposal)]
+    """A proposal no longer waits for answers: drop its items from every inbox.
+
+    Only the inboxes the proposal reached are visited (``state.proposal_inbox``),
+    each from its newest item back, stopping once its items are gone: a settled
+    proposal is usually recent, so this costs about the number of its addressees,
+    whatever the number of agencies or the length of the journal.
+    """
+    state.open_proposals.pop(proposal, None)
+    holders = state.proposal_inbox.pop(proposal, None)
+    if not holders:
+        return
+    for agency in dict.fromkeys(holders):
+        box = state.inbox.get(agency)
+        if box is None:
+            continue
+        left = holders.count(agency)
+        i = len(box)
+        while left and i:
+            i -= 1
+            item = box[i]
+            if item.ref == proposal and item.kind == "proposal":
+                del box[i]
+                left -= 1
 
 
 def _spend(state: ExerciseState, agency: str, cost: int) -> None:
@@ -254,6 +284,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
     elif h == "request_support" and e.target is not None:
         _issue(state, "Q")
         rid = e.request or f"Q{len(state.requests) + 1}"  # version 1 events carry no id
+        if rid not in state.requests:
+            state.requests_to.setdefault(e.target, []).append(rid)
         state.requests[rid] = Request(
             rid, e.agency, e.target, e.region, e.resource, e.amount, e.round
         )
@@ -281,6 +313,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
     for qid, amount in e.fulfils.items():
         if (q := state.requests.get(qid)) is not None:
             q.fulfilled = amount
+            if q.fulfilled >= q.amount and qid in (waiting := state.requests_to.get(q.target, ())):
+                waiting.remove(qid)  # answered in full: no longer waits
 
 
 def _comply(state: ExerciseState, directive: str | None) -> None:
@@ -306,9 +340,13 @@ def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
         answers={e.agency: True},
     )
     state.proposals[e.proposal] = p
+    state.open_proposals[e.proposal] = None
+    addressees = [a for a in e.parties if a != e.agency and a in state.inbox]
+    if addressees:
+        state.proposal_inbox.setdefault(e.proposal, []).extend(addressees)
     _inbox(
         state,
-        [a for a in e.parties if a != e.agency],
+        addressees,
         InboxItem(
             "proposal",
             e.proposal,
