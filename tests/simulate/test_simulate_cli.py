@@ -121,6 +121,8 @@ def test_console_script_with_workers_in_a_subprocess() -> None:
             EPIDEMIC,
             "--runs",
             "4",
+            "--bots",
+            "selfish",
             "--workers",
             "2",
             "--json",
