@@ -91,8 +91,9 @@ POLICIES = ("cooperative", "selfish", "opportunist", "random")
 RISK = 0.15
 #: Smallest unmet need worth a delivery.
 MIN_GAP = 0.5
-#: Commitments fall due this many rounds after the proposal: every party gets a turn
-#: after the last acceptance (which can come in the next round) before it is checked.
+#: Commitments of a deal of 3+ parties fall due this many rounds after the proposal: every
+#: party gets a turn after the last acceptance (which can come in the next round). In a
+#: two-party deal the last to accept activates it and can deliver at once: due next round.
 DUE = 2
 
 
@@ -603,6 +604,16 @@ def _busy(t: _Turn, mechanism: str, partners: list[str]) -> bool:
     return False
 
 
+def _rounds_left(t: _Turn) -> int:
+    """Rounds still planned after this one (stage lengths; a resurgence would add more)."""
+    g, s = t.g, t.s
+    ids = g.stage_ids
+    here = ids.index(s.stage)
+    return max(0, g.stage_rounds(s.stage) - s.stage_round) + sum(
+        g.stage_rounds(st) for st in ids[here + 1 :]
+    )
+
+
 def _propose_cmd(
     t: _Turn, mechanism: str, parties: list[str], specs: list[cm.CommitmentSpec], reason: str
 ) -> Decision | None:
@@ -619,6 +630,8 @@ def _propose_cmd(
     action_id = chosen or generic
     if action_id is None or g.action(action_id).cost > t.points:
         return None
+    if any(c.due_round > t.s.round + _rounds_left(t) for c in specs):
+        return None  # it would fall due after the exercise: a promise nobody can check
     o = option(g, t.s, t.agency, action_id)
     partners = o.param("parties")
     if not o.enabled or partners is None or any(p not in partners.choices for p in parties):
@@ -712,7 +725,7 @@ def _joint_operation(t: _Turn) -> Decision | None:
         ]
         if not partners or _busy(t, "joint_operation", partners) or _in_joint(t, "joint_operation"):
             continue
-        due = s.round + DUE
+        due = s.round + (1 if len(partners) == 1 else DUE)
         specs: list[cm.CommitmentSpec] = []
         for who in [t.agency, *partners]:
             stock = s.agencies[who].resources
@@ -765,7 +778,7 @@ def _offer_delivery(
     amount = round(min(gap, t.spare(res) * 0.6), 2)
     if amount < MIN_GAP:
         return None
-    due = s.round + DUE
+    due = s.round + 1
     specs = [_spec(t.agency, partner, "deliver", due, resource=res, region=region, amount=amount)]
     if g_regions := t.g.scenario.agencies[partner].regions:
         specs.append(
@@ -827,7 +840,7 @@ def _compensation_deal(t: _Turn) -> Decision | None:
                 amount = round(min(20.0, t.spare_budget() * 0.15), 2)
                 if amount < 1:
                     return None
-                specs = [_spec(t.agency, owner, "funds", s.round + DUE, amount=amount)]
+                specs = [_spec(t.agency, owner, "funds", s.round + 1, amount=amount)]
                 return _propose_cmd(
                     t,
                     "compensation",
@@ -851,7 +864,7 @@ def _ask_delivery(t: _Turn) -> Decision | None:
         if not asks or not mine:
             continue
         gap, res = max(asks)
-        due = s.round + DUE
+        due = s.round + 1
         specs = [
             _spec(
                 owner,

@@ -255,6 +255,7 @@ class Comparison:
         broken: Its commitments broken per run.
         harm_gap: Its harm minus this batch's harm, seed by seed.
         score_gap: This batch's mean score minus its mean score, seed by seed.
+        summary: The other batch's whole summary.
     """
 
     policy: str
@@ -264,6 +265,7 @@ class Comparison:
     broken: Stat
     harm_gap: Gap
     score_gap: Gap
+    summary: Summary | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -856,4 +858,5 @@ def compare(summary: Summary, other: Summary) -> Comparison:
         broken=other.agreements.get("broken", Stat.of([])),
         harm_gap=Gap.of([b.harm - a.harm for a, b in pairs]),
         score_gap=Gap.of([a.mean_score - b.mean_score for a, b in pairs]),
+        summary=other,
     )
