@@ -28,6 +28,9 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from tabletop.engine.exercise import Exercise
 from tabletop.engine.game import Game
@@ -172,13 +175,42 @@ def region_weights(
     return out
 
 
+# --------------------------------------------------------------------------- commands
+
+_DEFAULTS: dict[type, dict[str, object]] = {}
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _build(cls: type[_M], **fields: object) -> _M:
+    """A command built from values already checked against the legal choices, unvalidated.
+
+    What ``model_construct`` does, without its per-field default lookups (which
+    cost more than validating): the defaults of ``cls`` are computed once. Only
+    for fields whose values the caller took from :func:`option`'s choices.
+    """
+    base = _DEFAULTS.get(cls)
+    if base is None:
+        base = _DEFAULTS[cls] = {
+            name: f.get_default(call_default_factory=True)
+            for name, f in cls.model_fields.items()
+            if not f.is_required()
+        }
+    data = {**base, **fields}
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", data)
+    object.__setattr__(model, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
 # --------------------------------------------------------------------------- one turn
 
 
 class _Turn:
     """What a policy looks at during one turn (always the live state)."""
 
-    __slots__ = ("ex", "g", "agency", "me", "rng", "li", "w")
+    __slots__ = ("ex", "g", "agency", "me", "rng", "li", "w", "_options", "_at")
 
     def __init__(self, ex: Exercise, agency: str, rng: random.Random, li: float | None) -> None:
         self.ex = ex
@@ -188,6 +220,23 @@ class _Turn:
         self.rng = rng
         self.li = self.me.local_interest if li is None else li
         self.w = region_weights(ex.game, agency, self.li)
+        self._options: dict[str, ActionOption] = {}
+        self._at = -1
+
+    def option(self, action_id: str) -> ActionOption:
+        """:func:`option` for the agency, cached while the state does not change.
+
+        The state changes only through events (its ``events`` counter), so what
+        the policy looks up between two decisions is computed once.
+        """
+        s = self.ex.state
+        if s.events != self._at:
+            self._options.clear()
+            self._at = s.events
+        o = self._options.get(action_id)
+        if o is None:
+            o = self._options[action_id] = option(self.g, s, self.agency, action_id)
+        return o
 
     @property
     def s(self) -> ExerciseState:
@@ -207,7 +256,7 @@ class _Turn:
         for action_id in self.g.actions_with(handler):
             if self.g.action(action_id).cost > self.points:
                 continue
-            o = option(self.g, self.ex.state, self.agency, action_id)
+            o = self.option(action_id)
             if o.enabled:
                 return o
         return None
@@ -240,7 +289,7 @@ class _Turn:
         ):
             return None
         # Built from legal choices only: no need to validate again.
-        cmd = cm.TakeAction.model_construct(agency=self.agency, action=o.action, **kw)
+        cmd = _build(cm.TakeAction, agency=self.agency, action=o.action, **kw)
         return Decision(cmd, reason)
 
     def unmet(self, region: str, resource: str) -> float:
@@ -530,8 +579,13 @@ def _answer(t: _Turn, judge: bool) -> Iterator[Decision]:
                 and any(c.deliverable in ("information", "action") or c.amount > 0 for c in fitted)
             ):
                 yield Decision(
-                    cm.CounterProposal.model_construct(
-                        agency=t.agency, proposal=pid, commitments=fitted, parties=None, title=""
+                    _build(
+                        cm.CounterProposal,
+                        agency=t.agency,
+                        proposal=pid,
+                        commitments=fitted,
+                        parties=None,
+                        title="",
                     ),
                     f"counters {pid}: the terms do not fit its stock or the due rounds",
                 )
@@ -562,7 +616,7 @@ _NO = _NoParam()
 
 
 def _answer_cmd(t: _Turn, pid: str, accept: bool) -> cm.AnswerProposal:
-    return cm.AnswerProposal.model_construct(agency=t.agency, proposal=pid, accept=accept)
+    return _build(cm.AnswerProposal, agency=t.agency, proposal=pid, accept=accept)
 
 
 def _reject(t: _Turn, pid: str, reason: str) -> Decision | None:
@@ -579,9 +633,19 @@ def _spec(
     debtor: str, creditor: str, deliverable: str, due: int, **kw: object
 ) -> cm.CommitmentSpec:
     fields = {"amount": 0.0, "resource": None, "region": None, "action": None, **kw}
-    return cm.CommitmentSpec.model_construct(
-        debtor=debtor, creditor=creditor, deliverable=deliverable, due_round=due, **fields
+    return _build(
+        cm.CommitmentSpec,
+        debtor=debtor,
+        creditor=creditor,
+        deliverable=deliverable,
+        due_round=due,
+        **fields,
     )
+
+
+def _proposed_this_round(t: _Turn) -> bool:
+    s = t.s
+    return any(p.proposer == t.agency and p.round == s.round for p in s.proposals.values())
 
 
 def _busy(t: _Turn, mechanism: str, partners: list[str]) -> bool:
@@ -632,7 +696,7 @@ def _propose_cmd(
         return None
     if any(c.due_round > t.s.round + _rounds_left(t) for c in specs):
         return None  # it would fall due after the exercise: a promise nobody can check
-    o = option(g, t.s, t.agency, action_id)
+    o = t.option(action_id)
     partners = o.param("parties")
     if not o.enabled or partners is None or any(p not in partners.choices for p in parties):
         return None
@@ -640,7 +704,8 @@ def _propose_cmd(
         g.action(action_id).min_parties, 3 if mechanism == "joint_mechanism" else 2
     ):
         return None
-    cmd = cm.ProposeAgreement.model_construct(
+    cmd = _build(
+        cm.ProposeAgreement,
         agency=t.agency,
         action=action_id,
         mechanism=mechanism,
@@ -652,7 +717,18 @@ def _propose_cmd(
 
 
 def _links_out(t: _Turn) -> list[tuple[str, str, str]]:
-    """(own region, linked region, its owner) for links between own and others' regions, both ways."""
+    """(own region, linked region, its owner) for links between own and others' regions, both ways.
+
+    Static for a game: computed once per agency.
+    """
+    cache = t.g.memo.setdefault("bot_links", {})
+    out = cache.get(t.agency)
+    if out is None:
+        out = cache[t.agency] = _links_of(t)
+    return out
+
+
+def _links_of(t: _Turn) -> list[tuple[str, str, str]]:
     g = t.g
     own = t.me.regions
     out: list[tuple[str, str, str]] = []
@@ -768,9 +844,10 @@ def _offer_delivery(
     s = t.s
     best: tuple[float, str] | None = None
     for res, have in sorted(s.agencies[t.agency].resources.items()):
+        if have < 1:
+            continue
         gap = t.unmet(region, res)
-        spare = t.spare(res)
-        if have >= 1 and spare >= 1 and gap > MIN_GAP and (best is None or gap > best[0]):
+        if gap > MIN_GAP and (best is None or gap > best[0]) and t.spare(res) >= 1:
             best = (gap, res)
     if best is None:
         return None
@@ -1051,6 +1128,8 @@ def _negotiate(
     t: _Turn, deals: tuple[Callable[[_Turn], Decision | None], ...]
 ) -> Iterator[Decision]:
     """Propose the first deal that helps (at most one proposal per turn)."""
+    if not deals or t.points < 1 or _proposed_this_round(t):
+        return
     for make in deals:
         d = make(t)
         if d is not None:
