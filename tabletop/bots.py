@@ -92,8 +92,10 @@ POLICIES = ("cooperative", "selfish", "opportunist", "random")
 
 #: A region counts as "at risk" from this hazard on (blue warning level).
 RISK = 0.15
-#: Smallest unmet need worth a delivery.
+#: Smallest amount worth a commitment (and unmet need worth a deal).
 MIN_GAP = 0.5
+#: Smallest unmet need worth a deployment of its own.
+MIN_DEPLOY = 0.1
 #: Commitments of a deal of 3+ parties fall due this many rounds after the proposal: every
 #: party gets a turn after the last acceptance (which can come in the next round). In a
 #: two-party deal the last to accept activates it and can deliver at once: due next round.
@@ -338,7 +340,7 @@ class _Turn:
                 continue
             for res in resources:
                 gap = self.unmet(rid, res)
-                if gap > MIN_GAP and (best is None or gap * wr > best[0]):
+                if gap > MIN_DEPLOY and (best is None or gap * wr > best[0]):
                     best = (gap * wr, rid, res)
         return best
 

@@ -25,7 +25,17 @@ def test_stat_of_values_and_of_nothing() -> None:
     s = Stat.of([1.0, 2.0, 6.0])
     assert (s.mean, s.min, s.max, s.n) == (3.0, 1.0, 6.0, 3)
     assert Stat.of([]) == Stat(0.0, 0.0, 0.0, 0)
-    assert s.rounded(1) == {"mean": 3.0, "min": 1.0, "max": 6.0, "n": 3}
+    assert s.rounded(1) == {
+        "mean": 3.0,
+        "min": 1.0,
+        "max": 6.0,
+        "n": 3,
+        "p5": 1.1,
+        "p25": 1.5,
+        "p50": 2.0,
+        "p75": 4.0,
+        "p95": 5.6,
+    }
 
 
 def test_play_run_matches_a_hand_played_exercise() -> None:

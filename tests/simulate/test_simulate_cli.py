@@ -48,7 +48,7 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, TYPHOON, "--runs", "2", "--bots", "selfish", "--seed", "4")
     assert d["scenario"] == "typhoon-two-provinces"
     assert d["policy"] == "selfish" and d["runs"] == 2 and d["seed"] == 4
-    assert set(d["harm"]) == {"mean", "min", "max", "n"}
+    assert set(d["harm"]) == {"mean", "min", "max", "n", "p5", "p25", "p50", "p75", "p95"}
     assert set(d["stages"]) == {"gestation", "outbreak", "continuation", "recovery"}
     assert d["agency_figure"] in ("score", "reputation")
     assert "mem" in d["agencies"]
