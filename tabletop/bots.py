@@ -298,14 +298,16 @@ class _Turn:
         r = self.ex.state.regions[region]
         return need_of(self.g, region, r.hazard, resource) - r.delivered.get(resource, 0.0)
 
-    def spare(self, resource: str) -> float:
+    def spare(self, resource: str, exclude: str | None = None) -> float:
         """Stock of ``resource`` not yet promised in pending commitments."""
         s = self.ex.state
         have = s.agencies[self.agency].resources.get(resource, 0.0)
-        return max(0.0, have - self._owed("deliver", resource))
+        return max(0.0, have - self._owed("deliver", resource, exclude))
 
-    def _owed(self, deliverable: str, resource: str | None = None) -> float:
-        """What the agency still owes in pending commitments and open proposals."""
+    def _owed(
+        self, deliverable: str, resource: str | None = None, exclude: str | None = None
+    ) -> float:
+        """What the agency still owes in pending commitments and open proposals (but ``exclude``)."""
         s = self.ex.state
         me = self.agency
         owed = math.fsum(
@@ -317,7 +319,7 @@ class _Turn:
             and c.spec.resource == resource
         )
         for p in s.proposals.values():
-            if p.status == "open" and me in p.parties:
+            if p.status == "open" and me in p.parties and p.id != exclude:
                 owed += math.fsum(
                     c.amount
                     for c in p.commitments
@@ -325,9 +327,11 @@ class _Turn:
                 )
         return owed
 
-    def spare_budget(self) -> float:
+    def spare_budget(self, exclude: str | None = None) -> float:
         """Budget not yet promised in pending commitments and open proposals."""
-        return max(0.0, self.ex.state.agencies[self.agency].budget - self._owed("funds"))
+        return max(
+            0.0, self.ex.state.agencies[self.agency].budget - self._owed("funds", None, exclude)
+        )
 
     def best_gap(
         self, regions: tuple[str, ...] | list[str], resources: tuple[str, ...] | list[str]
@@ -523,14 +527,14 @@ def _fitted(t: _Turn, p: Proposal) -> list[cm.CommitmentSpec] | None:
     s = t.s
     out: list[cm.CommitmentSpec] = []
     changed = False
-    budget = t.spare_budget()
+    budget = t.spare_budget(p.id)
     for c in p.commitments:
         due = c.due_round
         amount = c.amount
         if due < s.round + (0 if c.debtor != t.agency else 0):
             due, changed = s.round + DUE, True
         if c.debtor == t.agency and c.deliverable == "deliver" and c.resource:
-            spare = t.spare(c.resource)
+            spare = t.spare(c.resource, p.id)
             if spare + 1e-9 < amount:
                 amount, changed = round(math.floor(spare * 100) / 100, 2), True
         elif c.debtor == t.agency and c.deliverable == "funds" and budget + 1e-9 < amount:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tabletop.bots import POLICIES, parse_policies, play_turn
+from tabletop.bots import POLICIES, TraceEntry, parse_policies, play_turn
 from tabletop.errors import IllegalCommand, TabletopError
 from tabletop.journal import fresh_journal_path
 from tabletop.model import commands as cm
@@ -21,6 +21,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help=f"bot policy for agencies: {', '.join(POLICIES)}, or mixed:AGENCY=POLICY,...",
     )
     p.add_argument("--seed", type=int, help="override the scenario seed")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every bot decision with its one-line reason",
+    )
     p.add_argument(
         "--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)"
     )
@@ -48,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         Path(args.journal) if args.journal else fresh_journal_path(game.scenario.scenario.id, label)
     )
     ex = Exercise.new(game, journal, seed=args.seed)
+    trace: list[TraceEntry] | None = [] if args.explain else None
     try:
         while ex.state.phase == "running" and ex.state.active is not None:
             agency, rnd = ex.state.active, ex.state.round
@@ -62,11 +68,13 @@ def run(args: argparse.Namespace) -> int:
             if ex.state.active != agency:
                 continue
             if policies is not None and not scripted:
-                play_turn(ex, agency, policies[agency])
+                play_turn(ex, agency, policies[agency], trace)
             else:
                 ex.submit(cm.EndTurn(agency=agency))
     finally:
         ex.close()
+    for entry in trace or ():
+        console.print(entry.line(), markup=False, highlight=False, soft_wrap=True)
     console.print(summary_renderable(ex))
     console.print(f"journal: {journal}", markup=False)
     return 0
