@@ -28,7 +28,7 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -212,7 +212,19 @@ def _build(cls: type[_M], **fields: object) -> _M:
 class _Turn:
     """What a policy looks at during one turn (always the live state)."""
 
-    __slots__ = ("ex", "g", "agency", "me", "rng", "li", "w", "_options", "_at")
+    __slots__ = (
+        "ex",
+        "g",
+        "agency",
+        "me",
+        "rng",
+        "li",
+        "w",
+        "_options",
+        "_at",
+        "_owed_at",
+        "_tally",
+    )
 
     def __init__(self, ex: Exercise, agency: str, rng: random.Random, li: float | None) -> None:
         self.ex = ex
@@ -224,6 +236,11 @@ class _Turn:
         self.w = region_weights(ex.game, agency, self.li)
         self._options: dict[str, ActionOption] = {}
         self._at = -1
+        self._owed_at = -1
+        self._tally: tuple[dict[Any, list[float]], dict[Any, dict[str, float]]] = (
+            {},
+            {},
+        )
 
     def option(self, action_id: str) -> ActionOption:
         """:func:`option` for the agency, cached while the state does not change.
@@ -307,25 +324,34 @@ class _Turn:
     def _owed(
         self, deliverable: str, resource: str | None = None, exclude: str | None = None
     ) -> float:
-        """What the agency still owes in pending commitments and open proposals (but ``exclude``)."""
+        """What the agency still owes in pending commitments and open proposals (but ``exclude``).
+
+        Tallied once per state (like :meth:`option`): (deliverable, resource) -> amount,
+        and per open proposal what it would add.
+        """
         s = self.ex.state
-        me = self.agency
-        owed = math.fsum(
-            c.spec.amount - c.progress
-            for c in s.commitments.values()
-            if c.status == "pending"
-            and c.spec.debtor == me
-            and c.spec.deliverable == deliverable
-            and c.spec.resource == resource
-        )
-        for p in s.proposals.values():
-            if p.status == "open" and me in p.parties and p.id != exclude:
-                owed += math.fsum(
-                    c.amount
-                    for c in p.commitments
-                    if c.debtor == me and c.deliverable == deliverable and c.resource == resource
-                )
-        return owed
+        if s.events != self._owed_at:
+            self._owed_at = s.events
+            me = self.agency
+            due: dict[tuple[str, str | None], list[float]] = {}
+            for c in s.commitments.values():
+                spec = c.spec
+                if c.status == "pending" and spec.debtor == me:
+                    due.setdefault((spec.deliverable, spec.resource), []).append(
+                        spec.amount - c.progress
+                    )
+            offered: dict[tuple[str, str | None], dict[str, float]] = {}
+            for p in s.proposals.values():
+                if p.status == "open" and me in p.parties:
+                    for c in p.commitments:
+                        if c.debtor == me:
+                            per = offered.setdefault((c.deliverable, c.resource), {})
+                            per[p.id] = per.get(p.id, 0.0) + c.amount
+            self._tally = (due, offered)
+        due, offered = self._tally
+        key = (deliverable, resource)
+        per = offered.get(key, {})
+        return math.fsum([*due.get(key, ()), *(v for pid, v in per.items() if pid != exclude)])
 
     def spare_budget(self, exclude: str | None = None) -> float:
         """Budget not yet promised in pending commitments and open proposals."""
