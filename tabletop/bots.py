@@ -224,6 +224,8 @@ class _Turn:
         "_at",
         "_owed_at",
         "_tally",
+        "_promised_at",
+        "_promises",
     )
 
     def __init__(self, ex: Exercise, agency: str, rng: random.Random, li: float | None) -> None:
@@ -237,6 +239,8 @@ class _Turn:
         self._options: dict[str, ActionOption] = {}
         self._at = -1
         self._owed_at = -1
+        self._promised_at = -1
+        self._promises: tuple[dict[Any, list[float]], dict[Any, dict[str, float]]] = ({}, {})
         self._tally: tuple[dict[Any, list[float]], dict[Any, dict[str, float]]] = (
             {},
             {},
@@ -315,6 +319,38 @@ class _Turn:
         r = self.ex.state.regions[region]
         return need_of(self.g, region, r.hazard, resource) - r.delivered.get(resource, 0.0)
 
+    def promised(self, region: str, resource: str, exclude: str | None = None) -> float:
+        """Deliveries of ``resource`` to ``region`` anyone promised and has not made yet.
+
+        Pending commitments and open proposals (but ``exclude``), tallied once per state.
+        """
+        s = self.ex.state
+        if s.events != self._promised_at:
+            self._promised_at = s.events
+            due: dict[tuple[str | None, str | None], list[float]] = {}
+            for c in s.commitments.values():
+                spec = c.spec
+                if c.status == "pending" and spec.deliverable == "deliver":
+                    due.setdefault((spec.region, spec.resource), []).append(
+                        max(0.0, spec.amount - c.progress)
+                    )
+            offered: dict[tuple[str | None, str | None], dict[str, float]] = {}
+            for p in s.proposals.values():
+                if p.status == "open":
+                    for c in p.commitments:
+                        if c.deliverable == "deliver":
+                            per = offered.setdefault((c.region, c.resource), {})
+                            per[p.id] = per.get(p.id, 0.0) + c.amount
+            self._promises = (due, offered)
+        due, offered = self._promises
+        key = (region, resource)
+        per = offered.get(key, {})
+        return math.fsum([*due.get(key, ()), *(v for pid, v in per.items() if pid != exclude)])
+
+    def open_gap(self, region: str, resource: str, exclude: str | None = None) -> float:
+        """Unmet need that nobody has promised to fill yet (what a new delivery should cover)."""
+        return self.unmet(region, resource) - self.promised(region, resource, exclude)
+
     def spare(self, resource: str, exclude: str | None = None) -> float:
         """Stock of ``resource`` not yet promised in pending commitments."""
         s = self.ex.state
@@ -369,7 +405,7 @@ class _Turn:
             if wr <= 0:
                 continue
             for res in resources:
-                gap = self.unmet(rid, res)
+                gap = self.open_gap(rid, res)
                 if gap > MIN_DEPLOY and (best is None or gap * wr > best[0]):
                     best = (gap * wr, rid, res)
         return best
@@ -403,7 +439,7 @@ def _deploy(t: _Turn, regions: list[str] | tuple[str, ...], why: str) -> Iterato
     if best is None:
         return
     _, rid, res = best
-    gap = t.unmet(rid, res)
+    gap = t.open_gap(rid, res)
     amount = round(
         min(
             gap, t.spare(res) if why != "commitment" else gap, t.s.agencies[t.agency].resources[res]
@@ -530,7 +566,7 @@ def _deal_value(t: _Turn, p: Proposal) -> float:
         value += sum(t.w[r] for r in sorted(covered) if s.regions[r].hazard >= RISK)
     for c in p.commitments:
         if c.deliverable == "deliver" and c.region and c.resource:
-            useful = max(0.0, t.unmet(c.region, c.resource))
+            useful = max(0.0, t.open_gap(c.region, c.resource, p.id))
             if s.regions[c.region].hazard >= RISK:
                 useful += 0.5 * c.amount
             value += t.w[c.region] * min(c.amount, useful)
@@ -838,7 +874,11 @@ def _joint_operation(t: _Turn) -> Decision | None:
         for who in [t.agency, *partners]:
             stock = s.agencies[who].resources
             best = max(
-                ((max(0.0, t.unmet(rid, res)), res) for res in sorted(stock) if stock[res] >= 1.0),
+                (
+                    (max(0.0, t.open_gap(rid, res)), res)
+                    for res in sorted(stock)
+                    if stock[res] >= 1.0
+                ),
                 default=None,
             )
             if best is None:
@@ -878,7 +918,7 @@ def _offer_delivery(
     for res, have in sorted(s.agencies[t.agency].resources.items()):
         if have < 1:
             continue
-        gap = t.unmet(region, res)
+        gap = t.open_gap(region, res)
         if gap > MIN_GAP and (best is None or gap > best[0]) and t.spare(res) >= 1:
             best = (gap, res)
     if best is None:
@@ -923,7 +963,7 @@ def _counterpart_deal(t: _Turn) -> Decision | None:
         return None
     worst = max(
         (r for r in g.region_ids if r not in t.me.regions and g.owners.get(r)),
-        key=lambda r: (sum(max(0.0, t.unmet(r, x)) for x in g.rules.resources), r),
+        key=lambda r: (sum(max(0.0, t.open_gap(r, x)) for x in g.rules.resources), r),
         default=None,
     )
     if worst is None:
