@@ -425,12 +425,8 @@ class _Turn:
         return [r for r in g.region_ids if knows(g, s, self.agency, r)]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
-
 def _deploy(t: _Turn, regions: list[str] | tuple[str, ...], why: str) -> Iterator[Decision]:
-    """Deploy to the largest (weighted) unmet need among ``regions`` (never more than the need)."""
+    """Deploy to the largest (weighted) open need among ``regions`` (never more than the need)."""
     o = t.first("deploy")
     if o is None:
         return
@@ -440,12 +436,8 @@ def _deploy(t: _Turn, regions: list[str] | tuple[str, ...], why: str) -> Iterato
         return
     _, rid, res = best
     gap = t.open_gap(rid, res)
-    amount = round(
-        min(
-            gap, t.spare(res) if why != "commitment" else gap, t.s.agencies[t.agency].resources[res]
-        ),
-        2,
-    )
+    # Never what it has promised elsewhere.
+    amount = round(min(gap, t.spare(res), t.s.agencies[t.agency].resources[res]), 2)
     if amount > 0:
         d = t.act(
             "deploy",
