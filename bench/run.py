@@ -537,6 +537,34 @@ def bench_exercises(
             )
 
 
+def bench_bot_ratio(b: Bench, game: Game, seconds: float) -> None:
+    """Negotiating bots against the engine alone, measured in turn in the same run (issue 11).
+
+    Each policy plays whole exercises (proposals, answers, commitments on); the
+    figure is its exercises/s as a share of the engine-alone exercises/s,
+    each the better of two alternating measurements so both see the same load.
+    """
+    seeds = iter(range(1, 10**9))
+    best: dict[str | None, float] = {}
+    for _ in range(2):
+        for policy in (None, "cooperative", "selfish", "opportunist"):
+            per_s, _ = rate(lambda p=policy: play(game, p, next(seeds)), seconds=seconds / 2)
+            best[policy] = max(best.get(policy, 0.0), per_s)
+    alone = best[None]
+    for policy in ("cooperative", "selfish", "opportunist"):
+        ratio = best[policy] / alone
+        b.add(
+            Figure(
+                f"default: {policy} bots / engine alone",
+                100 * ratio,
+                "%",
+                target=">= 50%",
+                met=ratio >= 0.5,
+                note=f"{best[policy]:.0f} against {alone:.0f} exercises/s, negotiation on",
+            )
+        )
+
+
 def journals_of(game: Game, events: int = 10_000) -> list[list[Record]]:
     """Journals of cooperative exercises (seeds 1, 2, ...) holding ``events`` events in all.
 
@@ -1206,6 +1234,7 @@ def main(argv: list[str] | None = None) -> int:
         if "exercises" in want:
             b.section("Headless exercises (single core)")
             bench_exercises(b, "default", default_game, seconds, target=True)
+            bench_bot_ratio(b, default_game, seconds)
             bench_exercises(
                 b,
                 "large",

@@ -22,6 +22,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, help="override the scenario seed")
     p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every bot decision with its one-line reason",
+    )
+    p.add_argument(
         "--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)"
     )
     p.add_argument(
@@ -34,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Play to the end, print a summary and the journal path."""
-    from tabletop.bots import parse_policies, play_turn
+    from tabletop.bots import TraceEntry, parse_policies, play_turn
     from tabletop.cli import console, err_console
     from tabletop.engine.exercise import Exercise
     from tabletop.engine.failures import describe_failure, failures_in
@@ -73,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
                 f"warning: {describe_failure(e)}", style="yellow", markup=False, soft_wrap=True
             )
 
+    trace: list[TraceEntry] | None = [] if args.explain else None
     try:
         while ex.state.phase == "running" and ex.state.active is not None:
             report_failures()
@@ -88,12 +94,14 @@ def run(args: argparse.Namespace) -> int:
             if ex.state.active != agency:
                 continue
             if policies is not None and not scripted:
-                play_turn(ex, agency, policies[agency])
+                play_turn(ex, agency, policies[agency], trace)
             else:
                 ex.submit(cm.EndTurn(agency=agency))
         report_failures()
     finally:
         ex.close()
+    for entry in trace or ():
+        console.print(entry.line(), markup=False, highlight=False, soft_wrap=True)
     console.print(summary_renderable(ex))
     console.print(f"journal: {journal}", markup=False)
     return 0
