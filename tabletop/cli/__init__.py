@@ -17,7 +17,7 @@ from tabletop import __version__
 from tabletop.errors import ScenarioError, TabletopError
 
 #: Subcommand modules, in help order.
-COMMANDS = ("play", "run", "validate", "replay", "report", "simulate", "schema")
+COMMANDS = ("play", "run", "validate", "replay", "report", "simulate", "schema", "journal")
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

@@ -22,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description=(
             "Play an exercise at one keyboard. Without SCENARIO a start screen lets you pick "
             "a scenario or resume a journal; --resume continues a journal; --attach JOURNAL "
-            "--as AGENCY plays one agency of an exercise shared by several terminals."
+            "--as AGENCY plays one agency of an exercise shared by several terminals (--as "
+            "evaluator: the evaluator's terminal). --bot AGENCY=POLICY lets a bot take a seat."
         ),
     )
     p.add_argument("scenario", nargs="?", help="scenario TOML file (skips the start screen)")
@@ -31,7 +32,16 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="JOURNAL", help="continue an exercise from its journal")
     p.add_argument("--attach", metavar="JOURNAL", help="join an exercise another terminal runs")
     p.add_argument(
-        "--as", dest="as_agency", metavar="AGENCY", help="the agency to play (with --attach)"
+        "--as",
+        dest="as_agency",
+        metavar="AGENCY",
+        help="the agency to play (with --attach), or 'evaluator' to observe and rate",
+    )
+    p.add_argument(
+        "--bot",
+        action="append",
+        metavar="AGENCY=POLICY",
+        help="a bot plays AGENCY (cooperative, selfish or random) on this terminal; repeatable",
     )
     return p
 
@@ -62,16 +72,22 @@ def run(args: argparse.Namespace) -> int:
 
     from tabletop.engine.exercise import Exercise
     from tabletop.tui.app import TabletopApp
+    from tabletop.tui.bot_seat import parse_bot_seats
     from tabletop.tui.session import Session
 
+    bots = parse_bot_seats(args.bot)
     if args.resume or args.attach:
         ex = Exercise.resume(args.resume or args.attach)
         try:
-            Session(ex, attach_as=args.as_agency)  # checks the agency before the screen opens
+            # Checks the agency and the bot seats before the screen opens.
+            session = Session(ex, attach_as=args.as_agency, bots=bots)
         except TabletopError:
             ex.close()
             raise
-        app = TabletopApp(exercise=ex, attach_as=args.as_agency)
+        if session.evaluator and bots:
+            ex.close()
+            raise TabletopError("--bot: the evaluator's terminal cannot play a seat")
+        app = TabletopApp(exercise=ex, attach_as=args.as_agency, bots=bots)
     else:
         found = default_scenario()
         app = TabletopApp(
@@ -79,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             journal=args.journal,
             default_scenario=str(found) if found is not None else None,
+            bots=bots,
         )
     code = app.run()
     return int(code or 0)

@@ -34,6 +34,7 @@ CATEGORY: dict[str, str] = {
     "exercise_resumed": "facilitator",
     "exercise_ended": "stage",
     "rating_confirmed": "facilitator",
+    "facilitator_access_refused": "facilitator",
 }
 
 
@@ -158,4 +159,8 @@ def describe(game: Game, e: ev.Event) -> str:
     if k == "rating_confirmed":
         note = f": {e.note}" if e.note else ""
         return f"Evaluator rates objective {e.objective} {e.rating}{note}."
+    if k == "facilitator_pin_set":
+        return "The facilitator's PIN is set."
+    if k == "facilitator_access_refused":
+        return f"Facilitator action '{e.action}' refused to {e.seat}: {e.reason}"
     return k.replace("_", " ")

@@ -170,6 +170,10 @@ def describe(game: Game, record: Record) -> str | None:
         return f"Exercise ended: {e.reason}"
     if k == "rating_confirmed":
         return f"Rating of {e.objective} confirmed: {e.rating}"
+    if k == "facilitator_pin_set":
+        return "Facilitator PIN set"
+    if k == "facilitator_access_refused":
+        return f"Refused: {e.seat} tried '{e.action}' ({e.reason})"
     return None  # pragma: no cover - the event union is closed
 
 

@@ -1,4 +1,4 @@
-"""Facilitator console dialogs: release an inject, force a stage, adjudicate, observe.
+"""Facilitator console dialogs: release an inject, write one, force a stage, adjudicate, observe.
 
 Each dialog dismisses with the command to submit (None when cancelled).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from tabletop.describe import recipients
 from tabletop.engine.game import Game
@@ -154,4 +154,50 @@ class ObservationForm(FacilitatorForm):
             text=self._text("#text", "observation"),
             agency=None if agency is Select.NULL else str(agency),
             author=self.query_one("#author", Input).value.strip() or "facilitator",
+        )
+
+
+#: Inject types offered for an ad-hoc inject (those of scripted injects).
+INJECT_TYPES = (
+    ("Information", "information"),
+    ("Event", "event"),
+    ("Directive", "directive"),
+    ("Media", "media"),
+    ("Resource", "resource"),
+    ("Request", "request"),
+)
+
+
+class AdHocInjectForm(FacilitatorForm):
+    """Write an inject during play (title, text, recipients, type) and release it now."""
+
+    def compose(self) -> ComposeResult:
+        agencies = [(f"{a.name} ({aid})", aid) for aid, a in self.game.scenario.agencies.items()]
+        with Vertical(classes="dialog"):
+            yield Label("Facilitator: write and release an inject", classes="dialog-title")
+            yield Static(
+                "Journaled like a scripted inject; private unless sent to everyone.",
+                classes="dialog-help",
+            )
+            yield Label("Title")
+            yield Input(id="title", max_length=200)
+            yield Label("Text")
+            yield Input(id="text", max_length=4000, placeholder="what the recipients read")
+            yield Label("To (space toggles)")
+            yield SelectionList[str](("Everyone", "all"), *agencies, id="to")
+            yield Label("Type")
+            yield Select(INJECT_TYPES, value="information", allow_blank=False, id="type")
+            yield Static("", id="form-error", classes="form-error")
+            yield buttons("Release")
+
+    def build(self) -> cm.Command:
+        """A ReleaseAdHocInject command."""
+        to = list(self.query_one("#to", SelectionList).selected)
+        if not to:
+            raise ValueError("choose who receives the inject")
+        return cm.ReleaseAdHocInject(
+            title=self._text("#title", "title"),
+            text=self._text("#text", "text"),
+            to=["all"] if "all" in to else to,
+            type=self._choice("#type", "type"),
         )
