@@ -104,7 +104,7 @@ class FacilitatorConsole:
         if s is None:
             self.app.notify("No exercise is running.", severity="warning")
             return
-        if s.may_steer or (evaluator_ok and s.evaluator):
+        if s.may_steer or (evaluator_ok and s.may_evaluate):
             if s.hot_seat:
                 s.lock.touch()
             then()

@@ -204,10 +204,13 @@ class Session:
         """The roles this terminal holds now."""
         out: list[Role] = []
         if self.role is None:
-            if self.state.active is not None and self.state.active not in self.bots:
-                out.append(Role.of_agency(self.state.active))
+            # Every agency plays at this keyboard (the engine says whose turn it is).
+            out.extend(Role.of_agency(a) for a in self.game.order if a not in self.bots)
             if self.lock.unlocked:
                 out.append(Role.facilitator())
+            elif self.state.phase == "ended":
+                # The debrief: nothing is secret any more; the room rates and notes.
+                out.append(Role.evaluator())
         else:
             out.append(self.role)
         out.extend(Role.of_agency(a) for a in self.bots)
@@ -219,16 +222,16 @@ class Session:
         return may_steer(self.roles())
 
     @property
-    def may_observe(self) -> bool:
+    def may_evaluate(self) -> bool:
         """Whether observations and ratings may be written now (facilitator or evaluator)."""
-        return self.evaluator or self.may_steer
+        return any(r.kind in ("facilitator", "evaluator") for r in self.roles())
 
     def needs_unlock(self, command: cm.Command) -> bool:
         """True when ``command`` needs the facilitator's PIN first (hot-seat, locked)."""
         return (
             self.hot_seat
             and (command.kind in FACILITATOR_COMMANDS or command.kind in EVALUATOR_COMMANDS)
-            and not self.may_steer
+            and refusal(self.roles(), command) is not None
         )
 
     def steer_refusal(self) -> str:

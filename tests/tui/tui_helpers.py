@@ -128,3 +128,23 @@ async def reveal_turn(pilot: Pilot) -> TurnScreen:
     screen = pilot.app.screen
     assert isinstance(screen, TurnScreen)
     return screen
+
+
+#: The facilitator's PIN the tests choose.
+PIN = "2468"
+
+
+async def set_start_pin(pilot: Pilot, pin: str = PIN) -> None:
+    """Choose the facilitator's PIN in the dialog a new exercise opens with."""
+    from textual.widgets import Input
+
+    from tabletop.tui.screens.pin import PinSetupDialog
+
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, PinSetupDialog)
+    dialog.query_one("#pin", Input).value = pin
+    dialog.query_one("#again", Input).value = pin
+    dialog.action_submit()
+    await pilot.pause()
