@@ -34,5 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from tabletop.journal.export import export_journal
 
     n = export_journal(args.journal, args.out, overwrite=args.force)
-    console.print(f"{args.out}: {n} events copied from {args.journal}", markup=False)
+    console.print(
+        f"{args.out}: {n} events copied from {args.journal}", markup=False, soft_wrap=True
+    )
     return 0
