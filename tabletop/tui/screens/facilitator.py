@@ -192,12 +192,14 @@ class AdHocInjectForm(FacilitatorForm):
 
     def build(self) -> cm.Command:
         """A ReleaseAdHocInject command."""
+        title = self._text("#title", "title")
+        text = self._text("#text", "text")
         to = list(self.query_one("#to", SelectionList).selected)
         if not to:
             raise ValueError("choose who receives the inject")
         return cm.ReleaseAdHocInject(
-            title=self._text("#title", "title"),
-            text=self._text("#text", "text"),
+            title=title,
+            text=text,
             to=["all"] if "all" in to else to,
             type=self._choice("#type", "type"),
         )
