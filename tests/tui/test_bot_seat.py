@@ -86,11 +86,12 @@ async def test_a_bot_plays_its_seat_on_screen(tiny_scenario: Path) -> None:
         assert "Alpha private briefing" not in screen_text(app)
         shown = ""
         for _ in range(200):
-            if session.state.active != "beta":
+            if not isinstance(app.screen, BotTurnScreen):
                 break
             shown += screen_text(app)
             await pilot.pause(0.05)
         assert "why: " in shown  # each decision with its reason
+        assert "Turn over" in shown  # held on screen after the bot ended its turn
         assert session.state.active == "alpha" and session.state.round == 2
         await pilot.pause()
         # The next human player gets the handover screen.

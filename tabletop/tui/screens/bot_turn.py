@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -17,6 +18,8 @@ from tabletop.tui.widgets.status import KeyBar
 
 #: Seconds between two decisions of a bot, so the room can follow them.
 BOT_STEP_SECONDS = 0.8
+#: The bot's screen stays this many steps after its turn ended (Enter goes on at once).
+HOLD_STEPS = 3
 
 
 class BotTurnScreen(Screen[None]):
@@ -28,6 +31,8 @@ class BotTurnScreen(Screen[None]):
         policy: The bot's policy name.
         delay: Seconds between two decisions.
     """
+
+    BINDINGS = [Binding("enter", "next", "Go on", priority=True)]
 
     class Finished(Message):
         """The bot ended its turn (or the turn is over for another reason)."""
@@ -42,6 +47,7 @@ class BotTurnScreen(Screen[None]):
         self.delay = delay
         self._timer: Timer | None = None
         self._finished = False
+        self._posted = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="bot-head", classes="bot-head")
@@ -64,6 +70,14 @@ class BotTurnScreen(Screen[None]):
             self._finished = True
             if self._timer is not None:
                 self._timer.stop()
+            self.refresh_view()
+            # The room reads the last decisions before the next seat's screen.
+            self.set_timer(max(self.delay, 0.01) * HOLD_STEPS, self.action_next)
+
+    def action_next(self) -> None:
+        """Go on to the next seat once the bot's turn is over."""
+        if self.turn.done and not self._posted:
+            self._posted = True
             self.post_message(self.Finished())
 
     def refresh_view(self) -> None:
@@ -83,6 +97,8 @@ class BotTurnScreen(Screen[None]):
             body.append_text(step_text(n, step))
         if not self.turn.steps:
             body.append("Thinking...", style="italic")
+        elif self.turn.done:
+            body.append("\nTurn over. Enter goes on.", style="italic")
         self.query_one("#bot-steps", Static).update(body)
 
 
