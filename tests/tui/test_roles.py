@@ -232,3 +232,35 @@ async def test_adhoc_inject_from_the_console(tiny_scenario: Path) -> None:
         assert "Levee breach rumour" in dom_text(app)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Facilitator: ad-hoc inject" in titles
+
+
+async def test_a_new_exercise_starts_with_the_pin(tiny_scenario: Path, tmp_path: Path) -> None:
+    from tabletop.journal import Journal
+    from tabletop.tui.screens.briefing import BriefingScreen
+
+    journal = tmp_path / "new.tabletop"
+    app = TabletopApp(scenario=tiny_scenario, journal=journal, poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PinSetupDialog) and not dialog.query("#cancel")
+        await pilot.press("escape")  # the PIN is required
+        assert isinstance(app.screen, PinSetupDialog)
+        await pilot.press(*"12", "enter")
+        assert "at least 4" in str(dialog.query_one("#form-error").render())
+        await pilot.press(*"46", "enter")  # Enter goes to the second field
+        await pilot.press(*"1247", "enter")
+        assert "differ" in str(dialog.query_one("#form-error").render())
+        await pilot.press(*"1246", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.session is not None and app.session.may_steer
+    with Journal(journal) as j:
+        pins = [r.event for r in j.read() if r.event.kind == "facilitator_pin_set"]
+    assert len(pins) == 1 and "1246" not in pins[0].model_dump_json()
+    # A resumed hot-seat terminal knows the PIN from the journal.
+    again = Session(Exercise.resume(journal))
+    assert again.lock.has_pin and not again.may_steer
+    assert not again.unlock("2468") and again.unlock("1246") and again.may_steer
+    again.close()

@@ -7,8 +7,8 @@ it (only a salted hash reaches the journal) or checks it.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
 
 from tabletop.roles import UNLOCK_SECONDS, pin_problem
 from tabletop.tui.screens.forms import FormScreen, buttons
@@ -47,7 +47,12 @@ class PinSetupDialog(FormScreen[str | None]):
             yield Label("The same PIN again")
             yield Input(password=True, id="again")
             yield Static("", id="form-error", classes="form-error")
-            yield buttons("Set PIN")
+            if self.cancellable:
+                yield buttons("Set PIN")
+            else:
+                yield Horizontal(
+                    Button("Set PIN", id="submit", variant="primary"), classes="buttons"
+                )
 
     def action_cancel(self) -> None:
         """Close without a PIN (unless a PIN is required now)."""
@@ -57,9 +62,17 @@ class PinSetupDialog(FormScreen[str | None]):
             self.show_error("A facilitator PIN is needed to start the exercise.")
 
     def action_submit(self) -> None:
-        """Dismiss with the PIN when both fields match and it is long enough."""
+        """Dismiss with the PIN when both fields match and it is long enough.
+
+        Enter in the first field goes to the second one.
+        """
         pin = self.query_one("#pin", Input).value
-        again = self.query_one("#again", Input).value
+        again_field = self.query_one("#again", Input)
+        again = again_field.value
+        if self.focused is self.query_one("#pin", Input) and not again:
+            if pin_problem(pin) is None:
+                again_field.focus()
+                return
         problem = pin_problem(pin)
         if problem is not None:
             self.show_error(problem)
