@@ -41,7 +41,7 @@ def export_journal(
     if out.is_dir():
         raise JournalError(f"{out}: is a directory")
     if out.exists() and not overwrite:
-        raise JournalError(f"{out}: already exists (choose another file or overwrite it)")
+        raise JournalError(f"{out}: already exists (choose another file, or replace it: --force)")
     if not out.parent.is_dir():
         raise JournalError(f"{out}: folder {out.parent} does not exist")
     if out.exists() and out.resolve() == src.resolve():

@@ -66,14 +66,13 @@ class PinSetupDialog(FormScreen[str | None]):
 
         Enter in the first field goes to the second one.
         """
-        pin = self.query_one("#pin", Input).value
+        pin_field = self.query_one("#pin", Input)
         again_field = self.query_one("#again", Input)
-        again = again_field.value
-        if self.focused is self.query_one("#pin", Input) and not again:
-            if pin_problem(pin) is None:
-                again_field.focus()
-                return
+        pin, again = pin_field.value, again_field.value
         problem = pin_problem(pin)
+        if self.focused is pin_field and not again and problem is None:
+            again_field.focus()
+            return
         if problem is not None:
             self.show_error(problem)
             return
