@@ -202,11 +202,14 @@ class FacilitatorConsole:
         if self.app.session is None:
             self.app.notify("No exercise is running.", severity="warning")
             return
-        self.authorise(
-            "observe",
-            lambda: self._open(ObservationForm, self.app.session),
-            evaluator_ok=True,
-        )
+
+        def go() -> None:
+            if (s := self.app.session) is not None:
+                author = "evaluator" if s.evaluator else "facilitator"
+                form = ObservationForm(s.game, s.state, s.check, author=author)
+                self.app.push_screen(form, self._submit)
+
+        self.authorise("observe", go, evaluator_ok=True)
 
     def undo_turn(self) -> None:
         """F7: undo the active agency's decisions of this turn."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from tabletop.describe import recipients
@@ -132,7 +132,17 @@ class AdjudicateForm(FacilitatorForm):
 
 
 class ObservationForm(FacilitatorForm):
-    """An evaluator observation for the after-action report."""
+    """An evaluator observation for the after-action report.
+
+    Args:
+        author: The author pre-filled (``evaluator`` on the evaluator's terminal).
+    """
+
+    def __init__(
+        self, game: Game, state: ExerciseState, check: Check, *, author: str = "facilitator"
+    ) -> None:
+        super().__init__(game, state, check)
+        self.author = author
 
     def compose(self) -> ComposeResult:
         agencies = [(f"{a.name} ({aid})", aid) for aid, a in self.game.scenario.agencies.items()]
@@ -143,7 +153,7 @@ class ObservationForm(FacilitatorForm):
             yield Label("Observation")
             yield Input(id="text", placeholder="what you saw")
             yield Label("Author")
-            yield Input("facilitator", id="author")
+            yield Input(self.author, id="author")
             yield Static("", id="form-error", classes="form-error")
             yield buttons("Record")
 
@@ -173,20 +183,22 @@ class AdHocInjectForm(FacilitatorForm):
 
     def compose(self) -> ComposeResult:
         agencies = [(f"{a.name} ({aid})", aid) for aid, a in self.game.scenario.agencies.items()]
-        with Vertical(classes="dialog"):
+        # A tall dialog whose fields scroll: the buttons stay visible on a small terminal.
+        with Vertical(classes="dialog tall"):
             yield Label("Facilitator: write and release an inject", classes="dialog-title")
-            yield Static(
-                "Journaled like a scripted inject; private unless sent to everyone.",
-                classes="dialog-help",
-            )
-            yield Label("Title")
-            yield Input(id="title", max_length=200)
-            yield Label("Text")
-            yield Input(id="text", max_length=4000, placeholder="what the recipients read")
-            yield Label("To (space toggles)")
-            yield SelectionList[str](("Everyone", "all"), *agencies, id="to")
-            yield Label("Type")
-            yield Select(INJECT_TYPES, value="information", allow_blank=False, id="type")
+            with VerticalScroll(classes="tall-fields"):
+                yield Static(
+                    "Journaled like a scripted inject; private unless sent to everyone.",
+                    classes="dialog-help",
+                )
+                yield Label("Title")
+                yield Input(id="title", max_length=200)
+                yield Label("Text")
+                yield Input(id="text", max_length=4000, placeholder="what the recipients read")
+                yield Label("To (space toggles)")
+                yield SelectionList[str](("Everyone", "all"), *agencies, id="to")
+                yield Label("Type")
+                yield Select(INJECT_TYPES, value="information", allow_blank=False, id="type")
             yield Static("", id="form-error", classes="form-error")
             yield buttons("Release")
 
