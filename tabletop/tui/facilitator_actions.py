@@ -61,6 +61,7 @@ ACTION_TITLES = {
     "adhoc_inject": "Write and release an ad-hoc inject (F9).",
     "add_observation": "Record an observation.",
     "confirm_rating": "Rate an objective.",
+    "change_pin": "Choose a new facilitator PIN.",
 }
 
 
@@ -250,6 +251,24 @@ class FacilitatorConsole:
             dialog, lambda why: self.submit(cm.EndExercise(reason=why)) if why else None
         )
 
+    def change_pin(self) -> None:
+        """Palette: choose a new facilitator PIN (the current one is asked first)."""
+
+        def go() -> None:
+            self.app.push_screen(PinSetupDialog(), self._new_pin)
+
+        self.authorise("change_pin", go)
+
+    def _new_pin(self, pin: str | None) -> None:
+        s = self.app.session
+        if pin is None or s is None:
+            return
+        outcome = s.set_pin(pin)
+        if outcome.ok:
+            self.app.notify("New facilitator PIN set.")
+        else:
+            self.app.notify(outcome.message, title="PIN not changed", severity="error")
+
     def system_commands(self) -> Iterator[SystemCommand]:
         """The console's command palette entries (none before an exercise is open).
 
@@ -294,3 +313,9 @@ class FacilitatorConsole:
             "Write an inject now and release it (F9)",
             self.adhoc_inject,
         )
+        if s.hot_seat:
+            yield SystemCommand(
+                "Facilitator: change PIN",
+                "Choose a new facilitator PIN (the journal keeps its salted hash)",
+                self.change_pin,
+            )

@@ -265,3 +265,32 @@ async def test_a_new_exercise_starts_with_the_pin(tiny_scenario: Path, tmp_path:
     assert again.lock.has_pin and not again.may_steer
     assert not again.unlock("2468") and again.unlock("1246") and again.may_steer
     again.close()
+
+
+async def test_the_facilitator_changes_the_pin(tiny_scenario: Path) -> None:
+    app = TabletopApp(exercise=Exercise.new(load_game(tiny_scenario), None), poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        assert session.set_pin(PIN).ok
+        session.lock.lock()
+        app.facilitator.change_pin()
+        await pilot.pause()
+        assert isinstance(app.screen, PinDialog)  # the current PIN first
+        app.screen.query_one("#pin", Input).value = PIN
+        app.screen.action_submit()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PinSetupDialog)
+        dialog.query_one("#pin", Input).value = "97531"
+        dialog.query_one("#again", Input).value = "97531"
+        dialog.action_submit()
+        await pilot.pause()
+        session.lock.lock()
+        assert not session.unlock(PIN) and session.unlock("97531")
+        pins = [r for r in session.records if r.event.kind == "facilitator_pin_set"]
+        assert len(pins) == 2
+        # Without the facilitator's role the PIN cannot be changed.
+        session.lock.lock()
+        assert session.set_pin("0000").refused
