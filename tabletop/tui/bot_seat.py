@@ -161,20 +161,34 @@ def bot_reason(session: Session, agency: str, command: cm.Command) -> str:
     handler = game.handlers.get(command.action, command.action)
     rid = command.region
     region = game.scenario.regions[rid].name if rid in game.scenario.regions else rid
+    own = rid in game.scenario.agencies[agency].regions
     if handler == "deploy" and rid in st.regions and command.resource:
         r = st.regions[rid]
-        unmet = need_of(game, rid, r.hazard, command.resource) - r.delivered.get(
-            command.resource, 0.0
+        unmet = max(
+            need_of(game, rid, r.hazard, command.resource) - r.delivered.get(command.resource, 0.0),
+            0.0,
         )
-        return f"{region} still needs {max(unmet, 0.0):.1f} {command.resource}"
+        whose = " (its own region)" if own else ""
+        if command.amount > unmet + 1e-9:
+            return (
+                f"{region}{whose} still needs {unmet:.1f} {command.resource}; "
+                f"it sends {command.amount:g}, more than needed"
+            )
+        return f"{region}{whose} still needs {unmet:.1f} {command.resource}"
     if handler == "issue_warning" and rid in st.regions:
         return f"the hazard in {region} calls for a warning ({command.level or 'a level'})"
+    if handler == "activate_response":
+        return f"the situation calls for response level {command.level or '?'}"
     if handler == "monitor":
         return f"it does not know the hazard in {region} well enough"
+    understated = (
+        f"; it understates it (accuracy {command.accuracy:.0%})" if command.accuracy < 0.9 else ""
+    )
     if handler == "share_information":
-        return f"{command.target or 'a partner'} should know what it knows about {region}"
+        who = command.target or "a partner"
+        return f"{who} should know what it knows about {region}{understated}"
     if handler == "report_up":
-        return f"its superior should know about {region}"
+        return f"its superior should know about {region}{understated}"
     if handler in ("formalize", "joint_review", "set_rule"):
         return "agreements hold better when formalized and reviewed"
     if handler == "local_protection":

@@ -117,3 +117,24 @@ async def test_the_bot_waits_while_paused(tiny_scenario: Path) -> None:
                 break
             await pilot.pause(0.02)
         assert ex.state.active == "alpha"
+
+
+def test_bot_reasons_come_from_the_state() -> None:
+    from tabletop.tui.bot_seat import bot_reason
+
+    s = Session(Exercise.new(load_game(DEFAULT), None))
+    deploy = cm.TakeAction(
+        agency="a_em", action="deploy", region="reservoir", resource="rescue", amount=500
+    )
+    why = bot_reason(s, "a_em", deploy)
+    assert "Qingshan reservoir district (its own region) still needs" in why
+    assert "more than needed" in why
+    report = cm.TakeAction(agency="a_em", action="report_up", region="reservoir", accuracy=0.6)
+    assert bot_reason(s, "a_em", report) == (
+        "its superior should know about Qingshan reservoir district; it understates it "
+        "(accuracy 60%)"
+    )
+    assert bot_reason(s, "mem", cm.EndTurn(agency="mem")).startswith("nothing more")  # 3 AP left
+    assert bot_reason(s, "a_em", cm.EndTurn(agency="a_em")) == "no action points left"
+    answer = cm.AnswerProposal(agency="a_em", proposal="P1", accept=False)
+    assert "does not suit it" in bot_reason(s, "a_em", answer)
