@@ -265,12 +265,17 @@ class FacilitatorLock:
         """Unlock with ``pin``. True when it is the facilitator's PIN."""
         if self.pin is None or not pin_matches(pin, self.pin):
             return False
-        self.touch()
+        self.grant()
         return True
 
-    def touch(self) -> None:
-        """Keep the role for another period (after each facilitator action)."""
+    def grant(self) -> None:
+        """Hold the role for a period from now (the PIN was just entered or chosen)."""
         self._until = self.clock() + self.period
+
+    def touch(self) -> None:
+        """Keep the role for another period (after each facilitator action); locked stays locked."""
+        if self.unlocked:
+            self.grant()
 
     def lock(self) -> None:
         """Give the role up now (at a handover, or on request)."""

@@ -116,4 +116,6 @@ def test_lock_unlock_period_and_relock() -> None:
     assert lock.unlock("2468")
     lock.lock()
     assert not lock.unlocked
+    lock.touch()  # using a key while locked does not unlock
+    assert not lock.unlocked
     assert not FacilitatorLock(None).unlock("2468")

@@ -276,7 +276,7 @@ class Session:
         except TabletopError as exc:
             return Outcome(False, str(exc))
         self.lock.pin = pin_hash
-        self.lock.touch()
+        self.lock.grant()
         return Outcome(True)
 
     def unlock(self, pin: str) -> bool:

@@ -294,3 +294,22 @@ async def test_the_facilitator_changes_the_pin(tiny_scenario: Path) -> None:
         # Without the facilitator's role the PIN cannot be changed.
         session.lock.lock()
         assert session.set_pin("0000").refused
+
+
+async def test_the_debrief_notes_need_no_pin_but_give_no_role(tiny_scenario: Path) -> None:
+    ex = Exercise.new(load_game(tiny_scenario), None)
+    app = TabletopApp(exercise=ex, poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        assert session.set_pin(PIN).ok
+        ex.submit(cm.EndExercise(reason="time"))
+        session.lock.lock()
+        app.after_change()
+        await pilot.pause()
+        await pilot.press("f6")  # observations at the debrief: no PIN asked
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ObservationForm"
+        await pilot.press("escape")
+        assert not session.may_steer  # ... and the facilitator's role was not granted
