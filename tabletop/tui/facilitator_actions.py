@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from tabletop.bots import POLICIES
 from tabletop.model import commands as cm
 from tabletop.roles import MSG_WRONG_PIN
 from tabletop.tui.screens.facilitator import (
@@ -28,7 +29,7 @@ from tabletop.tui.screens.facilitator import (
     ObservationForm,
     ReleaseInjectForm,
 )
-from tabletop.tui.screens.forms import ConfirmDialog
+from tabletop.tui.screens.forms import ChooseDialog, ConfirmDialog
 from tabletop.tui.screens.pin import PinDialog, PinSetupDialog
 from tabletop.tui.session import Session
 
@@ -62,6 +63,7 @@ ACTION_TITLES = {
     "add_observation": "Record an observation.",
     "confirm_rating": "Rate an objective.",
     "change_pin": "Choose a new facilitator PIN.",
+    "seat_bot": "Let a bot play a seat.",
 }
 
 
@@ -251,6 +253,48 @@ class FacilitatorConsole:
             dialog, lambda why: self.submit(cm.EndExercise(reason=why)) if why else None
         )
 
+    def seat_bot(self) -> None:
+        """Palette: let a bot play an empty seat from now on (or give a bot's seat back)."""
+        if self._live_session() is None:
+            return
+
+        def go() -> None:
+            if (s := self._live_session()) is None:
+                return
+            agencies = s.game.scenario.agencies
+            options = [
+                (f"{a.name} ({aid})" + (f": bot, {s.bots[aid]}" if aid in s.bots else ""), aid)
+                for aid, a in agencies.items()
+                if aid != s.attach_as
+            ]
+            self.app.push_screen(ChooseDialog("Which seat?", options), self._seat_chosen)
+
+        self.authorise("seat_bot", go)
+
+    def _seat_chosen(self, agency: str | None) -> None:
+        s = self.app.session
+        if agency is None or s is None:
+            return
+        options = [(f"Bot: {name}", name) for name in POLICIES]
+        if agency in s.bots:
+            options.append(("A person again (no bot)", ""))
+        self.app.push_screen(
+            ChooseDialog(f"Who plays {agency}?", options),
+            lambda policy: self._policy_chosen(agency, policy),
+        )
+
+    def _policy_chosen(self, agency: str, policy: str | None) -> None:
+        s = self.app.session
+        if policy is None or s is None:
+            return
+        if policy:
+            s.bots[agency] = policy
+            self.app.notify(f"A {policy} bot plays {agency} on this terminal.")
+        else:
+            s.bots.pop(agency, None)
+            self.app.notify(f"{agency} is played by a person again.")
+        self.app.after_change()
+
     def change_pin(self) -> None:
         """Palette: choose a new facilitator PIN (the current one is asked first)."""
 
@@ -312,6 +356,11 @@ class FacilitatorConsole:
             "Facilitator: ad-hoc inject",
             "Write an inject now and release it (F9)",
             self.adhoc_inject,
+        )
+        yield SystemCommand(
+            "Facilitator: seat a bot",
+            "A bot plays an empty seat from now on (or a person again)",
+            self.seat_bot,
         )
         if s.hot_seat:
             yield SystemCommand(

@@ -138,3 +138,44 @@ def test_bot_reasons_come_from_the_state() -> None:
     assert bot_reason(s, "a_em", cm.EndTurn(agency="a_em")) == "no action points left"
     answer = cm.AnswerProposal(agency="a_em", proposal="P1", accept=False)
     assert "does not suit it" in bot_reason(s, "a_em", answer)
+
+
+async def test_the_facilitator_seats_a_bot_during_play(tiny_scenario: Path) -> None:
+    from tui_helpers import PIN
+
+    from tabletop.tui.screens.forms import ChooseDialog
+
+    ex = Exercise.new(load_game(tiny_scenario), None)
+    app = TabletopApp(exercise=ex, bot_delay=0.01, poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        assert session.set_pin(PIN).ok
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TurnScreen)
+        # Alpha's player leaves: a bot takes the seat, at once since it is alpha's turn.
+        app.facilitator.seat_bot()
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseDialog)
+        app.screen.dismiss("alpha")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseDialog)
+        app.screen.dismiss("selfish")
+        await pilot.pause()
+        assert session.bots == {"alpha": "selfish"}
+        for _ in range(200):
+            if ex.state.active != "alpha":
+                break
+            await pilot.pause(0.02)
+        assert ex.state.active == "beta"
+        # And back to a person.
+        session.lock.grant()
+        app.facilitator.seat_bot()
+        await pilot.pause()
+        app.screen.dismiss("alpha")
+        await pilot.pause()
+        app.screen.dismiss("")
+        await pilot.pause()
+        assert session.bots == {}
