@@ -29,7 +29,7 @@ COMMANDS: dict[str, str] = {
     "report": "score a journal and write its after-action report (Markdown, HTML, JSON, PDF; the timeline as CSV)",
     "simulate": "play many seeded exercises headless with bots and summarise the outcomes",
     "schema": "write JSON Schema files for editors",
-    "journal": "check or export a journal (tamper evidence, damage, safe copies)",
+    "journal": "check or export a journal (tamper evidence, damage, complete copies)",
 }
 
 if TYPE_CHECKING:

@@ -24,8 +24,24 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(_journal_run=run_check)
 
 
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    e = sub.add_parser(
+        "export",
+        help="copy a journal into one self-contained file (SQLite backup API)",
+        description=(
+            "Copy JOURNAL into OUT with SQLite's online backup API. The copy holds every "
+            "event, also those still in the journal's -wal file, and needs no -wal of its "
+            "own; terminals may go on playing meanwhile."
+        ),
+    )
+    e.add_argument("journal", help="the journal to copy")
+    e.add_argument("out", help="the new file")
+    e.add_argument("--force", action="store_true", help="replace OUT when it exists")
+    e.set_defaults(_journal_run=run_export)
+
+
 #: Subcommand registrars, in help order (add new ones here).
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_check,)
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_check, _add_export)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -67,3 +83,15 @@ def run_check(args: argparse.Namespace) -> int:
         return 0
     console.print("journal damaged or edited: the lines marked BAD say where", style="bold red")
     return 1
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export the journal and say how many events the copy holds."""
+    from tabletop.cli import console
+    from tabletop.journal.export import export_journal
+
+    n = export_journal(args.journal, args.out, overwrite=args.force)
+    console.print(
+        f"{args.out}: {n} events copied from {args.journal}", markup=False, soft_wrap=True
+    )
+    return 0

@@ -869,6 +869,36 @@ def _feedback(game: Game, state: ExerciseState, cmd: cm.SubmitFeedback) -> list[
     ]
 
 
+#: Prefix of the ids of injects the facilitator writes during play (``adhoc.1``, ...).
+ADHOC_PREFIX = "adhoc."
+
+
+def _release_adhoc(game: Game, state: ExerciseState, cmd: cm.ReleaseAdHocInject) -> list[ev.Event]:
+    _running(state)
+    to = list(dict.fromkeys(cmd.to))
+    if "all" in to:
+        to = ["all"]
+    for a in to:
+        if a != "all" and a not in game.scenario.agencies:
+            raise IllegalCommand(f"unknown agency '{a}'{did_you_mean(a, game.scenario.agencies)}")
+    _require(bool(cmd.title.strip()), "the inject needs a title")
+    _require(bool(cmd.text.strip()), "the inject needs a text")
+    n = 1 + sum(1 for i in state.fired if i.startswith(ADHOC_PREFIX))
+    return [
+        ev.InjectFired(
+            inject=f"{ADHOC_PREFIX}{n}",
+            round=state.round,
+            stage=state.stage,
+            to=to,
+            private=("all" not in to) if cmd.private is None else cmd.private,
+            type=cmd.type,
+            title=cmd.title.strip(),
+            text=cmd.text.strip(),
+            manual=True,
+        )
+    ]
+
+
 def _iso_date(value: str | None, what: str) -> str | None:
     """``value`` stripped, checked as ``YYYY-MM-DD`` (None and "" pass)."""
     if value is None or not value.strip():
@@ -909,6 +939,24 @@ def _plan_update(game: Game, state: ExerciseState, cmd: cm.UpdatePlanAction) -> 
     ]
 
 
+def _set_pin(game: Game, state: ExerciseState, cmd: cm.SetFacilitatorPin) -> list[ev.Event]:
+    _require(state.phase != "setup", "the exercise has not started")
+    return [
+        ev.FacilitatorPinSet(scheme=cmd.scheme, salt=cmd.salt, digest=cmd.digest, round=state.round)
+    ]
+
+
+def _access_refused(
+    game: Game, state: ExerciseState, cmd: cm.RecordAccessRefused
+) -> list[ev.Event]:
+    _require(state.phase != "setup", "the exercise has not started")
+    return [
+        ev.FacilitatorAccessRefused(
+            action=cmd.action, seat=cmd.seat, reason=cmd.reason, round=state.round
+        )
+    ]
+
+
 _DISPATCH = {
     "start": _start,
     "take_action": _take_action,
@@ -927,6 +975,9 @@ _DISPATCH = {
     "confirm_rating": _confirm,
     "submit_feedback": _feedback,
     "update_plan_action": _plan_update,
+    "release_adhoc_inject": _release_adhoc,
+    "set_facilitator_pin": _set_pin,
+    "record_access_refused": _access_refused,
 }
 
 

@@ -90,8 +90,10 @@ def _changes(state: ExerciseState, changes: dict[str, float]) -> None:
 
 def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
     """Apply ``event`` to ``state`` in place and return it. Never raises for engine events."""
-    state.events += 1
     k = event.kind
+    if k in ev.SESSION_KINDS:
+        return state  # about the terminals (PIN, refused access), not the game
+    state.events += 1
     if k == "action_taken":
         _action(state, event)
     elif k == "turn_started":

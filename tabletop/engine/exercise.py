@@ -28,6 +28,9 @@ from tabletop.model.state import ExerciseState
 
 Clock = Callable[[], datetime]
 
+#: Events after which the journal's write-ahead log is checkpointed into its file.
+_CHECKPOINT_AFTER = frozenset({"round_resolved", "exercise_ended"})
+
 
 def system_clock() -> datetime:
     """The wall clock (UTC); the engine itself never reads a clock."""
@@ -249,6 +252,10 @@ class Exercise:
                 self.state = self.replayed()
             raise
         self.records.extend(records)
+        if self.journal is not None and any(r.event.kind in _CHECKPOINT_AFTER for r in records):
+            # A round is over: copy the write-ahead log into the file, so a copy of
+            # the .tabletop alone holds the exercise up to here.
+            self.journal.checkpoint()
         if command.kind == "undo_turn":
             # fold skips the decisions an undo takes back: rebuild.
             self.state = self.replayed()

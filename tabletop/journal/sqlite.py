@@ -237,8 +237,48 @@ class Journal:
         return cls(final)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Checkpoint the write-ahead log into the file, then close the connection."""
+        self.checkpoint(wait=True)
         self._db.close()
+
+    def checkpoint(self, *, wait: bool = False) -> bool:
+        """Copy the write-ahead log into the ``.tabletop`` file (``PRAGMA wal_checkpoint``).
+
+        Afterwards a copy of the file alone holds every event stored so far.
+
+        Args:
+            wait: Wait for readers and empty the ``-wal`` file (``TRUNCATE``); otherwise
+                copy what no reader holds, without waiting (``PASSIVE``).
+
+        Returns:
+            True when every stored page is in the file.
+        """
+        mode = "TRUNCATE" if wait else "PASSIVE"
+        try:
+            busy, _, _ = self._db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        except sqlite3.Error:
+            return False
+        return busy == 0
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """Copy the whole journal into the new file ``target`` (SQLite's online backup API).
+
+        The copy is one self-contained file (rollback-journal mode, no ``-wal``).
+
+        Raises:
+            JournalError: the copy cannot be written.
+        """
+        try:
+            dest = sqlite3.connect(target, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise JournalError(f"{target}: cannot create ({exc})") from exc
+        try:
+            self._db.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.Error as exc:
+            raise JournalError(f"{target}: cannot write the copy ({exc})") from exc
+        finally:
+            dest.close()
 
     def __enter__(self) -> Journal:
         return self

@@ -203,6 +203,39 @@ class UpdatePlanAction(_Cmd):
     status: Literal["open", "in_progress", "complete"] | None = None
 
 
+class ReleaseAdHocInject(_Cmd):
+    """Facilitator: write an inject during play and release it now (journaled like a scripted one)."""
+
+    kind: Literal["release_adhoc_inject"] = "release_adhoc_inject"
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=4000)
+    to: list[str] = Field(
+        min_length=1, max_length=200, description="Agency ids, or ['all'] for everyone."
+    )
+    type: Literal["information", "event", "directive", "media", "resource", "request"] = (
+        "information"
+    )
+    private: bool | None = Field(None, description="Default: private unless sent to all.")
+
+
+class SetFacilitatorPin(_Cmd):
+    """Record the facilitator's PIN as a salted hash (never the PIN itself)."""
+
+    kind: Literal["set_facilitator_pin"] = "set_facilitator_pin"
+    scheme: str = Field(max_length=80, description="Hash and parameters, e.g. scrypt:16384:8:1.")
+    salt: str = Field(min_length=16, max_length=128, description="Hex.")
+    digest: str = Field(min_length=32, max_length=256, description="Hex.")
+
+
+class RecordAccessRefused(_Cmd):
+    """Journal a refused attempt at a facilitator action (changes nothing in the game)."""
+
+    kind: Literal["record_access_refused"] = "record_access_refused"
+    action: str = Field(max_length=80, description="What was attempted, e.g. release_inject.")
+    seat: str = Field(max_length=120, description="Who tried: the terminal's role.")
+    reason: str = Field(max_length=300)
+
+
 Command = Annotated[
     StartExercise
     | TakeAction
@@ -220,7 +253,10 @@ Command = Annotated[
     | EndExercise
     | ConfirmRating
     | SubmitFeedback
-    | UpdatePlanAction,
+    | UpdatePlanAction
+    | ReleaseAdHocInject
+    | SetFacilitatorPin
+    | RecordAccessRefused,
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -367,6 +367,26 @@ class ExpressionFailed(_Ev):
     stage: str
 
 
+class FacilitatorPinSet(_Ev):
+    """The facilitator's PIN was set: its salted hash (the PIN itself is never stored)."""
+
+    kind: Literal["facilitator_pin_set"] = "facilitator_pin_set"
+    scheme: str
+    salt: str
+    digest: str
+    round: int
+
+
+class FacilitatorAccessRefused(_Ev):
+    """A facilitator action was refused to a terminal without the facilitator's role."""
+
+    kind: Literal["facilitator_access_refused"] = "facilitator_access_refused"
+    action: str
+    seat: str
+    reason: str
+    round: int
+
+
 Event = Annotated[
     ExerciseStarted
     | RoundStarted
@@ -392,7 +412,9 @@ Event = Annotated[
     | RatingConfirmed
     | FeedbackSubmitted
     | PlanActionUpdated
-    | ExpressionFailed,
+    | ExpressionFailed
+    | FacilitatorPinSet
+    | FacilitatorAccessRefused,
     Field(discriminator="kind"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -408,6 +430,11 @@ UNDOABLE = frozenset(
         "directive_issued",
     }
 )
+
+
+#: Events about the terminals, not the game: ``evolve`` leaves the state as it is
+#: (not even the events counter that seeds the random draws moves).
+SESSION_KINDS = frozenset({"facilitator_pin_set", "facilitator_access_refused"})
 
 
 class Record(NamedTuple):

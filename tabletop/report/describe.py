@@ -44,6 +44,7 @@ CATEGORY: dict[str, str] = {
     "exercise_resumed": "facilitator",
     "exercise_ended": "stage",
     "rating_confirmed": "facilitator",
+    "facilitator_access_refused": "facilitator",
 }
 
 
@@ -183,4 +184,8 @@ def describe(game: Game, e: ev.Event) -> str:
         return f"Participant feedback of {agency_name(game, e.agency)}{by} is recorded."
     if k == "plan_action_updated":
         return f"Improvement plan action {e.action} is updated."
+    if k == "facilitator_pin_set":
+        return "The facilitator's PIN is set."
+    if k == "facilitator_access_refused":
+        return f"Facilitator action '{e.action}' refused to {e.seat}: {e.reason}"
     return k.replace("_", " ")

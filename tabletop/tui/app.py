@@ -13,7 +13,7 @@ them (journal first) and then tells the screens to redraw.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from textual import on
@@ -27,6 +27,7 @@ from tabletop.tui.facilitator_actions import FacilitatorConsole
 from tabletop.tui.flow import ScreenFlow
 from tabletop.tui.launcher import Launcher
 from tabletop.tui.messages import Decide
+from tabletop.tui.screens.bot_turn import BOT_STEP_SECONDS, BotTurnScreen
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
@@ -47,7 +48,10 @@ class TabletopApp(App[int]):
         seed: Seed of a new exercise (None: the scenario's).
         journal: Journal path of a new exercise (None: journals/<scenario>-play-<time>.tabletop).
         exercise: An exercise already opened (resumed, attached, or made by a test).
-        attach_as: Play only this agency of ``exercise`` (several terminals, one journal).
+        attach_as: Play only this agency of ``exercise`` (several terminals, one journal),
+            or ``"evaluator"`` for the evaluator's terminal.
+        bots: Agency -> bot policy, for the seats bots take (``--bot county=cooperative``).
+        bot_delay: Seconds between two decisions of a bot, so the room can follow.
         show_briefing: Show the briefing before the first turn of ``exercise``.
         default_scenario: Scenario pre-filled on the start screen.
         scenario_dirs: Where the start screen looks for scenarios.
@@ -72,6 +76,7 @@ class TabletopApp(App[int]):
         Binding("f6", "observe", "Observe"),
         Binding("f7", "undo_turn", "Undo"),
         Binding("f8", "end_exercise", "End"),
+        Binding("f9", "adhoc_inject", "Ad-hoc inject"),
     ]
 
     def __init__(
@@ -82,6 +87,8 @@ class TabletopApp(App[int]):
         journal: str | os.PathLike[str] | None = None,
         exercise: Exercise | None = None,
         attach_as: str | None = None,
+        bots: Mapping[str, str] | None = None,
+        bot_delay: float = BOT_STEP_SECONDS,
         show_briefing: bool = False,
         default_scenario: str | None = None,
         scenario_dirs: Iterable[Path] | None = None,
@@ -95,7 +102,8 @@ class TabletopApp(App[int]):
         self.turn_timer = turn_timer
         self.show_briefing = show_briefing
         self.session: Session | None = None
-        self.flow = ScreenFlow(self)
+        self.bots = dict(bots or {})
+        self.flow = ScreenFlow(self, bot_delay=bot_delay)
         self.facilitator = FacilitatorConsole(self)
         self.launcher = Launcher(
             self,
@@ -108,7 +116,7 @@ class TabletopApp(App[int]):
             clock=clock,
         )
         if exercise is not None:
-            self.session = Session(exercise, attach_as=attach_as)
+            self.session = Session(exercise, attach_as=attach_as, bots=self.bots)
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -161,7 +169,11 @@ class TabletopApp(App[int]):
     @on(Decide)
     def _decide(self, message: Decide) -> None:
         message.stop()
-        self.submit(message.command)
+        self.facilitator.submit(message.command)  # asks for the PIN first where needed
+
+    @on(BotTurnScreen.Finished)
+    def _bot_finished(self) -> None:
+        self.after_change()
 
     def after_change(self) -> None:
         """Bring the screens up to date after the state changed (here or in another terminal)."""
@@ -262,6 +274,10 @@ class TabletopApp(App[int]):
     def action_end_exercise(self) -> None:
         """F8: end the exercise (with a reason) and show the debrief."""
         self.facilitator.end_exercise()
+
+    def action_adhoc_inject(self) -> None:
+        """F9: write an inject now and release it."""
+        self.facilitator.adhoc_inject()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Command palette entries: the facilitator console, then Textual's own."""

@@ -195,6 +195,10 @@ def describe(game: Game, record: Record) -> str | None:
         return f"Improvement plan action {e.action} updated"
     if k == "expression_failed":
         return None  # a notice to the facilitator instead (it may name a private inject)
+    if k == "facilitator_pin_set":
+        return "Facilitator PIN set"
+    if k == "facilitator_access_refused":
+        return f"Refused: {e.seat} tried '{e.action}' ({e.reason})"
     return None  # pragma: no cover - the event union is closed
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Select, Static
-from tui_helpers import TINY, reveal_turn
+from tui_helpers import PIN, TINY, reveal_turn
 
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
@@ -55,6 +55,7 @@ async def test_failing_effect_mid_round_is_notified_and_play_goes_on(tmp_path: P
         hazard = session.state.regions["upstream"].hazard
 
         # Mid-turn the facilitator releases the inject whose second effect fails (F3).
+        assert session.set_pin(PIN).ok
         await pilot.press("f3")
         form = app.screen
         assert isinstance(form, ReleaseInjectForm)
@@ -86,6 +87,7 @@ async def test_failing_effect_mid_round_is_notified_and_play_goes_on(tmp_path: P
         assert session.state.round == 2 and session.state.phase == "running"
 
         # The debrief lists the failure.
+        assert session.unlock(PIN)  # the handover locked the facilitator's role again
         assert app.submit(cm.EndExercise(reason="end of the test"))
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)

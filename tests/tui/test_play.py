@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, SelectionList
-from tui_helpers import dom_text, screen_text
+from tui_helpers import dom_text, screen_text, set_start_pin
 
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
@@ -58,8 +58,7 @@ async def end_turn(app: TabletopApp, pilot) -> None:
 
 
 async def start(app: TabletopApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await set_start_pin(pilot)
     assert isinstance(app.screen, BriefingScreen)
     await pilot.press("enter")
     await pilot.pause()
@@ -253,8 +252,7 @@ async def test_start_screen_picks_and_resumes(tiny_scenario: Path, tmp_path: Pat
         assert "Tiny flood" in screen_text(app)
         app.screen.query_one("#seed", Input).value = "5"
         await pilot.press("enter")  # the scenario list has the focus: pick the first one
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await set_start_pin(pilot)
         assert isinstance(app.screen, BriefingScreen)
         assert app.session is not None
         assert app.session.state.seed == 5

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, SelectionList
-from tui_helpers import TINY, reveal_turn
+from tui_helpers import PIN, TINY, reveal_turn
 
 from tabletop.bots import cooperative, play_to_end
 from tabletop.engine.exercise import Exercise
@@ -194,6 +194,7 @@ def test_facilitator_dialog(snap_compare, tiny_scenario: Path, key: str) -> None
 
     async def run_before(pilot) -> None:
         await pilot.pause()
+        assert app.session is not None and app.session.set_pin(PIN).ok  # the facilitator's role
         await pilot.press(key)
         await pilot.pause()
 

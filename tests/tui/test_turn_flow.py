@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Button, Input, SelectionList
-from tui_helpers import reveal_turn, screen_text
+from tui_helpers import PIN, reveal_turn, screen_text
 
 from tabletop.describe import fmt_amount, time_text, warning_phrase
 from tabletop.engine.exercise import Exercise
@@ -362,6 +362,7 @@ async def test_f3_release_says_what_was_released(tiny_scenario: Path) -> None:
     app = make_app(tiny_scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await reveal_turn(pilot)
+        assert app.session is not None and app.session.set_pin(PIN).ok
         await pilot.press("f3")
         await pilot.pause()
         app.screen.dismiss(cm.ReleaseInject(inject="spare"))

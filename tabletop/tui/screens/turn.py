@@ -75,7 +75,7 @@ class TurnScreen(Screen[None]):
                     yield InboxPanel(id="inbox")
                 yield ProposalList(id="proposals")
                 yield ActionMenu(id="actions", hint_lines=2)
-        yield KeyBar(id="keys")
+        yield KeyBar(KeyBar.PLAYER_KEYS if self.session.attached else None, id="keys")
 
     def on_mount(self) -> None:
         self._ready = True

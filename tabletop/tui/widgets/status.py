@@ -110,6 +110,16 @@ class KeyBar(Static):
         ("^Q", "quit"),
     )
 
+    #: The keys of an agency's attached terminal (no facilitator keys: they are refused there).
+    PLAYER_KEYS = (
+        ("Enter", "choose"),
+        ("Tab", "panel"),
+        ("^E", "end turn"),
+        ("^N", "propose"),
+        ("^P", "palette"),
+        ("^Q", "quit"),
+    )
+
     def __init__(self, keys: tuple[tuple[str, str], ...] | None = None, **kwargs: str) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.keys = keys if keys is not None else self.KEYS
