@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from tabletop.describe import agency_name, agency_names
 from tabletop.engine.failures import describe_failure
 from tabletop.engine.game import Game
 from tabletop.model.evaluation import FEEDBACK_QUESTIONS
@@ -273,8 +274,8 @@ def _capability(objectives: list[ObjectiveRating], flag: Flag) -> str:
     return ""
 
 
-def _agencies_text(agencies: Sequence[str]) -> str:
-    agencies = list(agencies)
+def _agencies_text(game: Game, ids: Sequence[str]) -> str:
+    agencies = [agency_name(game, a) for a in ids]
     if len(agencies) > 4:
         return f"{', '.join(agencies[:4])} and {len(agencies) - 4} more"
     return ", ".join(agencies)
@@ -283,6 +284,7 @@ def _agencies_text(agencies: Sequence[str]) -> str:
 def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
     s = ev.scores
     f = ev.facts
+    g = f.game
     strengths: list[Finding] = []
     weak: list[Finding] = []
     for o in ev.objectives:
@@ -334,7 +336,7 @@ def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
             strengths.append(
                 Finding(
                     kind="dimension",
-                    text=f"{TITLES[d]} was strong ({total.value:.0f}/100); {best[0]} led "
+                    text=f"{TITLES[d]} was strong ({total.value:.0f}/100); {agency_name(g, best[0])} led "
                     f"with {best[1]:.0f}.",
                     agencies=[a for a, v in per if (v or 0.0) >= STRONG],
                 )
@@ -344,7 +346,8 @@ def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
             weak.append(
                 Finding(
                     kind="dimension",
-                    text=f"{TITLES[d]} was weak ({total.value:.0f}/100); lowest: {worst[0]} "
+                    text=f"{TITLES[d]} was weak ({total.value:.0f}/100); lowest: "
+                    f"{agency_name(g, worst[0])} "
                     f"({worst[1]:.0f}). {DESCRIPTIONS[d]}",
                     agencies=low,
                 )
@@ -367,7 +370,7 @@ def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
                 kind="network",
                 text=f"A dense cooperation network: {net.edges} pairs of agencies tied "
                 f"(density {net.density:.2f}), {net.horizontal} horizontal and {net.vertical} "
-                f"vertical; most connected: {', '.join(net.central)}.",
+                f"vertical; most connected: {agency_names(g, net.central)}.",
                 agencies=net.central,
             )
         )
@@ -375,7 +378,7 @@ def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
         weak.append(
             Finding(
                 kind="network",
-                text=f"No honoured tie at all for {_agencies_text(net.isolated)} over the "
+                text=f"No honoured tie at all for {_agencies_text(g, net.isolated)} over the "
                 "whole exercise.",
                 agencies=net.isolated,
             )
@@ -386,7 +389,7 @@ def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
             strengths.append(
                 Finding(
                     kind="agency",
-                    text=f"{a} scored {v:.0f}/100 overall ({ag.total.overall.explanation})",
+                    text=f"{agency_name(g, a)} scored {v:.0f}/100 overall ({ag.total.overall.explanation})",
                     agencies=[a],
                 )
             )
@@ -399,7 +402,7 @@ def _findings(ev: Evaluation) -> tuple[list[Finding], list[Finding]]:
             Finding(
                 kind="flag",
                 text=f"{FLAG_TITLES.get(code, code)}: {len(fls)} time{'s' if len(fls) > 1 else ''}"
-                f"{' by ' + _agencies_text(who) if who else ''} ({fls[0].severity}). "
+                f"{' by ' + _agencies_text(g, who) if who else ''} ({fls[0].severity}). "
                 f"First: {fls[0].text}",
                 agencies=who,
                 evidence=sorted({x for fl in fls for x in fl.evidence}),
@@ -443,7 +446,8 @@ def _plan(ev: Evaluation) -> list[PlanItem]:
                     PlanItem(
                         id=f"task.{o.id}.{t.id}",
                         issue=f"Critical task not done: {t.text} (due {t.deadline}).",
-                        corrective_action=f"Assign '{t.text}' to {who} with a clear trigger and "
+                        corrective_action=f"Assign '{t.text}' to "
+                        f"{agency_name(ev.facts.game, who)} with a clear trigger and "
                         "deadline in the plan, and rehearse it.",
                         responsible=who,
                         capability=o.capability,
@@ -593,6 +597,7 @@ def report_from(ev: Evaluation) -> Report:
     strengths, improvements = _findings(ev)
     feedback, feedback_means = _feedback(ev)
     return Report(
+        action_titles={a: ev.facts.game.action(a).title for a in ev.facts.game.rules.actions},
         overview=_overview(ev, series),
         dimensions=[
             DimensionInfo(id=d, title=TITLES[d], description=DESCRIPTIONS[d])

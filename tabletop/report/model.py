@@ -282,3 +282,6 @@ class Report(_Model):
         default_factory=dict, description="Question id -> mean rating over the agencies."
     )
     expression_failures: list[ExpressionFailure] = Field(default_factory=list)
+    action_titles: dict[str, str] = Field(
+        default_factory=dict, description="Catalogue action id -> the rule pack's title."
+    )

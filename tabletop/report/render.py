@@ -192,6 +192,11 @@ def _context(report: Report) -> dict[str, Any]:
         "agency_ids": [a.id for a in report.agencies],
         "agencies": agencies,
         "dim_titles": {d.id: d.title for d in report.dimensions},
+        # Names for people: an agency id -> its name, an action id -> its title.
+        "name": lambda a: agencies[a].name if a in agencies else (a or "any agency"),
+        "act": lambda x: report.action_titles.get(x, x),
+        "stage_titles": {st.id: st.title for st in report.stages},
+        "region_names": {rg.id: rg.name for rg in report.regions},
     }
 
 

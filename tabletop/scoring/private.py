@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from tabletop.describe import agency_name
 from tabletop.engine.game import Game
 from tabletop.model import events as ev
 from tabletop.scoring.counterfactual import Counterfactual, counterfactual
@@ -94,7 +95,7 @@ def _score(
             value=v,
             evidence=sorted(set(own.evidence) | set(common.evidence)),
             explanation=TEXTS["mix"].format(
-                agency=agency,
+                agency=agency_name(game, agency),
                 li=li,
                 own=own.value,
                 rest=round(1.0 - li, 4),

@@ -20,10 +20,23 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from tabletop.describe import (
+    action_title,
+    agency_name,
+    agency_names,
+    fmt_amount,
+    region_name,
+    resource_title,
+    stage_title,
+)
 from tabletop.model.scenario import CriticalTask, Objective
 from tabletop.scoring.facts import Act, Expectation, Facts, Segment
 from tabletop.scoring.models import Flag, ObjectiveRating, Rating, TaskEvidence, TaskResult
+
+if TYPE_CHECKING:
+    from tabletop.engine.game import Game
 
 #: Flags that count in objective ratings, with their severity.
 RATING_FLAGS: dict[str, str] = {
@@ -84,6 +97,13 @@ def find_flags(facts: Facts) -> list[Flag]:
         Flags with their evidence (see :data:`SEVERITY` for the codes).
     """
     g = facts.game
+
+    def an(agency: str | None) -> str:
+        return agency_name(g, agency)
+
+    def rn(region: str | None) -> str:
+        return region_name(g, region)
+
     out: list[Flag] = []
     resolved = {s.round: s for s in facts.segments if s.resolved is not None}
     for act in facts.acts:
@@ -94,8 +114,8 @@ def find_flags(facts: Facts) -> list[Flag]:
                     act.agency,
                     act.stage,
                     act.round,
-                    f"{act.agency} understated the hazard of {act.region} to {act.target} "
-                    f"(round {act.round}).",
+                    f"{an(act.agency)} understated the hazard of {rn(act.region)} to "
+                    f"{an(act.target)} (round {act.round}).",
                     [act.seq],
                 )
             )
@@ -109,8 +129,9 @@ def find_flags(facts: Facts) -> list[Flag]:
                     act.agency,
                     act.stage,
                     act.round,
-                    f"{act.agency} sent {act.amount:g} {act.resource} to {act.region} without "
-                    f"current information: {lost:g} misdirected.",
+                    f"{an(act.agency)} sent {fmt_amount(act.amount)} "
+                    f"{resource_title(g, act.resource)} to {rn(act.region)} without current "
+                    f"information: {fmt_amount(round(lost, 2))} misdirected.",
                     [act.seq],
                 )
             )
@@ -121,8 +142,8 @@ def find_flags(facts: Facts) -> list[Flag]:
                     act.agency,
                     act.stage,
                     act.round,
-                    f"{act.agency} granted special funds to {act.target} before its own budget "
-                    "was half used.",
+                    f"{an(act.agency)} granted special funds to {an(act.target)} before its own "
+                    "budget was half used.",
                     [act.seq],
                 )
             )
@@ -136,8 +157,8 @@ def find_flags(facts: Facts) -> list[Flag]:
                     c.debtor,
                     c.stage,
                     c.round,
-                    f"{c.debtor} {'broke' if c.status == 'broken' else 'only partly kept'} "
-                    f"its{formal} commitment {c.commitment} to {c.creditor} "
+                    f"{an(c.debtor)} {'broke' if c.status == 'broken' else 'only partly kept'} "
+                    f"its{formal} commitment {c.commitment} to {an(c.creditor)} "
                     f"({c.share:.0%} delivered).",
                     [c.seq],
                 )
@@ -150,41 +171,48 @@ def find_flags(facts: Facts) -> list[Flag]:
                     ag.proposer,
                     ag.stage,
                     ag.round,
-                    f"Agreement {ag.proposal} ({', '.join(ag.parties)}) has no concrete "
+                    f"Agreement {ag.proposal} ({agency_names(g, ag.parties)}) has no concrete "
                     "deliverable: paper cooperation.",
                     [ag.proposal_seq, ag.seq],
                 )
             )
     for d in facts.directives.values():
         if d.status == "ignored":
-            where = f" in {d.region}" if d.region else ""
+            where = f" in {rn(d.region)}" if d.region else ""
             out.append(
                 _flag(
                     "ignored_directive",
                     d.target,
                     d.stage,
                     d.due_round,
-                    f"{d.target} ignored {d.issuer}'s directive {d.directive} to {d.action}{where}.",
+                    f"{an(d.target)} ignored the directive {d.directive} of {an(d.issuer)}: "
+                    f"'{action_title(g, d.action)}'{where}.",
                     [d.seq, d.resolved_seq],
                 )
             )
     for x in facts.expectations:
         if x.status == "missed":
-            where = f" in {x.region}" if x.region else ""
+            where = f" in {rn(x.region)}" if x.region else ""
             out.append(
                 _flag(
                     "missed_expectation",
                     x.agency,
                     x.stage,
                     x.deadline,
-                    f"{x.agency} did not {x.action}{where} by round {x.deadline} as inject "
-                    f"'{x.inject}' expected.",
+                    f"{an(x.agency)} did not take the action '{action_title(g, x.action)}'"
+                    f"{where} by round {x.deadline}, as the inject '{_inject_title(g, x.inject)}' "
+                    "expected.",
                     [x.inject_seq],
                 )
             )
     out += _waste_flags(facts)
     out.sort(key=lambda fl: (fl.evidence[0] if fl.evidence else 0, fl.code, fl.agency or ""))
     return out
+
+
+def _inject_title(game: Game, inject: str) -> str:
+    """A scripted inject's title (its id for an ad-hoc or unknown one)."""
+    return next((i.title for i in game.scenario.injects if i.id == inject), inject)
 
 
 def _neighbours(facts: Facts, agency: str) -> list[str]:
@@ -214,14 +242,16 @@ def _protection_flag(facts: Facts, act: Act, seg: Segment | None) -> Flag:
         if hurt:
             evidence.append(seg.resolved_seq)
     mode = (act.mode or "protection").replace("_", " ")
+    g = facts.game
+    who = agency_name(g, act.agency)
     if hurt:
-        where = ", ".join(f"{r} (+{h:.1f} harm)" for r, h in hurt)
+        where = ", ".join(f"{region_name(g, r)} (+{h:.1f} harm)" for r, h in hurt)
         return _flag(
             "protectionism_harm",
             act.agency,
             act.stage,
             act.round,
-            f"{act.agency} chose local protection ({mode}) while neighbouring {where} "
+            f"{who} chose local protection ({mode}) while neighbouring {where} "
             "suffered that round.",
             evidence,
         )
@@ -230,14 +260,15 @@ def _protection_flag(facts: Facts, act: Act, seg: Segment | None) -> Flag:
         act.agency,
         act.stage,
         act.round,
-        f"{act.agency} chose local protection ({mode}).",
+        f"{who} chose local protection ({mode}).",
         evidence,
     )
 
 
 def _waste_flags(facts: Facts) -> list[Flag]:
     """Waste over ``rating.waste_flag`` of what an agency deployed in a stage; duplicates."""
-    limit = facts.game.rules.rating.waste_flag
+    g = facts.game
+    limit = g.rules.rating.waste_flag
     seg_stage = {s.index: s.stage for s in facts.segments}
     sent: Counter[tuple[str, str]] = Counter()
     for (seg, agency), amount in [*facts.deployed.items(), *facts.asked.items()]:
@@ -260,8 +291,10 @@ def _waste_flags(facts: Facts) -> list[Flag]:
                     agency,
                     w.stage,
                     w.round,
-                    f"{agency} sent {w.resource} to {w.region} in round {w.round} after "
-                    f"{', '.join(first) or 'another agency'} had: {w.amount:.1f} beyond need.",
+                    f"{agency_name(g, agency)} sent {resource_title(g, w.resource)} to "
+                    f"{region_name(g, w.region)} in round {w.round} after "
+                    f"{agency_names(g, first) or 'another agency'} had: {w.amount:.1f} beyond "
+                    "need.",
                     [*w.deploy_seqs.get(agency, []), w.seq],
                 )
             )
@@ -273,8 +306,8 @@ def _waste_flags(facts: Facts) -> list[Flag]:
                 agency,
                 stage,
                 rnd,
-                f"{agency} invested in prevention in {region} in round {rnd} after another "
-                "agency had: duplicated construction.",
+                f"{agency_name(g, agency)} invested in prevention in {region_name(g, region)} "
+                f"in round {rnd} after another agency had: duplicated construction.",
                 [seq],
             )
         )
@@ -288,8 +321,9 @@ def _waste_flags(facts: Facts) -> list[Flag]:
                     agency,
                     stage,
                     rounds.get(key, 0),
-                    f"{agency} sent {amount:.1f} of {total:.1f} units beyond need in the {stage} "
-                    f"stage ({amount / total:.0%}, over the {limit:.0%} limit).",
+                    f"{agency_name(g, agency)} sent {amount:.1f} of {total:.1f} units beyond need "
+                    f"in the {stage_title(g, stage)} stage ({amount / total:.0%}, over the "
+                    f"{limit:.0%} limit).",
                     seqs.get(key, []),
                 )
             )

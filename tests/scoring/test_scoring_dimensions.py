@@ -188,7 +188,7 @@ def test_local_protection_while_neighbours_suffer_is_a_major_flag() -> None:
     e = p.evaluate()
     (flag,) = [f for f in e.flags if f.agency == "town"]
     assert flag.code == "protectionism_harm" and flag.severity == "major"
-    assert "east_r" in flag.text
+    assert "East province" in flag.text  # the harmed neighbour, by name
     assert dim(e, "town", "gestation", "horizontal") == 0.0
 
 

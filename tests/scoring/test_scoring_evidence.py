@@ -65,10 +65,13 @@ def test_the_report_shows_the_evidence_and_the_time_from_inject_to_action() -> N
     ex = _played()
     report = build_report(_typhoon(), ex.records)
     md = render(report, "md")
-    assert "expected `mem` to activate_response: done in round 1" in md
+    assert (
+        "expected Ministry of Emergency Management to take the action "
+        "'Activate emergency response level': done in round 1"
+    ) in md
     assert "in the round of the inject" in md
     html = render(report, "html")
-    assert "expected mem to activate_response" in html
+    assert "expected Ministry of Emergency Management to take the action &lsquo;Activate" in html
 
 
 def test_an_objective_without_a_task_evidences_tasks_with_the_same_action() -> None:

@@ -74,7 +74,7 @@ def test_the_report_lists_private_scores_next_to_the_common_one() -> None:
     report = build_report(_typhoon(), list(_records("cooperative")))
     md = render(report, "md")
     assert "### Private scores (local self-interest)" in md
-    assert "| `county` | 0.70 | linhe |" in md
-    assert "Private score of county (local interest 0.7)" in md
+    assert "| Linhe County Government | 0.70 | Linhe county |" in md
+    assert "Private score of Linhe County Government (local interest 0.7)" in md
     assert "Private scores (local self-interest)" in render(report, "html")
     assert "private" in report.model_dump()["scores"]

@@ -135,10 +135,10 @@ async def test_debrief_shows_the_report_built_in_a_worker(
         overall = expected.overview.overall
         assert f"Overall {score_text(overall)}/100" in text
         # Every agency's overall score, in its row of the table.
-        for agency in ("alpha", "beta"):
+        for agency, name in (("alpha", "Alpha Water Bureau"), ("beta", "Beta County")):
             total = expected.scores.agencies[agency].total.overall.value
-            row = next(line for line in text.splitlines() if line.startswith(f"│ {agency} "))
-            assert row.split()[2] == score_text(total), row
+            row = next(line for line in text.splitlines() if line.startswith(f"│ {name} "))
+            assert row.split()[1 + len(name.split())] == score_text(total), row
         stage = expected.scores.stages[1]
         first_stage = expected.stages[[s.id for s in expected.stages].index(stage)].title
         assert first_stage in text

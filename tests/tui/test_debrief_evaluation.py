@@ -32,7 +32,10 @@ async def test_feedback_form_is_journaled_and_shown(journal: Path) -> None:  # n
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
         feedback = plain(screen.query_one("#debrief-feedback", Static))
-        assert "alpha: not given yet" in feedback and "beta: not given yet" in feedback
+        assert (
+            "Alpha Water Bureau: not given yet" in feedback
+            and "Beta County: not given yet" in feedback
+        )
 
         await pilot.press("ctrl+f")
         await pilot.pause()
@@ -63,7 +66,7 @@ async def test_feedback_form_is_journaled_and_shown(journal: Path) -> None:  # n
             {"organization": 5, "realism": 4},
         )
         feedback = plain(screen.query_one("#debrief-feedback", Static))
-        assert "beta: given by Chen, duty officer" in feedback
+        assert "Beta County: given by Chen, duty officer" in feedback
         assert "Organized 5.0" in feedback and "Realistic 4.0" in feedback
         assert "Participant feedback of Beta County recorded" in screen_text(app)
 

@@ -37,6 +37,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from tabletop.describe import agency_name
 from tabletop.engine.game import Game
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
@@ -400,7 +401,7 @@ class DebriefScreen(Screen[None]):
         rows = [
             ScoreRow(
                 a.id,
-                a.id,
+                a.name,
                 (r.scores.agencies[a.id].total.overall.value,)
                 + tuple(
                     card.overall.value if (card := r.scores.agencies[a.id].stages.get(st)) else None
@@ -461,14 +462,12 @@ class DebriefScreen(Screen[None]):
         return line
 
     def _plan_label(self, number: int, p: PlanItem) -> Text:
-        """``n status due owner issue``; the owner is the agency id until the debrief names one."""
-        agency = self.session.game.scenario.agencies.get(p.responsible)
-        default = agency is not None and p.owner == agency.name
+        """``n status due owner issue`` (the owner: the responsible agency's name by default)."""
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"{number:>2} ")
         line.append(f"{PLAN_STATUSES[p.status]:<11}", style=PLAN_STATUS_STYLE[p.status])
         line.append(f" {p.due or '-':<10} ")
-        line.append(p.responsible if default or not p.owner else p.owner, style="bold")
+        line.append(p.owner or agency_name(self.session.game, p.responsible), style="bold")
         line.append(f"  {p.issue}")
         return line
 
@@ -478,7 +477,7 @@ class DebriefScreen(Screen[None]):
         text = Text("Participant feedback (hot wash, ctrl+f)\n", style="bold underline")
         for a in r.agencies:
             f = given.get(a.id)
-            text.append(f"{a.id}: ")
+            text.append(f"{a.name}: ")
             if f is None:
                 text.append("not given yet\n", style="dim")
             else:
@@ -652,7 +651,7 @@ class DebriefScreen(Screen[None]):
             text.append("Core capability: ", style="bold")
             text.append(f"{p.capability}\n")
         text.append("Responsible agency: ", style="bold")
-        text.append(f"{p.responsible}\n")
+        text.append(f"{agency_name(self.session.game, p.responsible)}\n")
         rows = (
             ("Owner organisation", p.owner),
             ("Point of contact", p.poc),
