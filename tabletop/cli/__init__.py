@@ -99,8 +99,16 @@ def print_error(exc: TabletopError) -> None:
     if isinstance(exc, ScenarioError):
         for p in exc.problems:
             err_console.print(p.format(), markup=False, soft_wrap=True)
-        n = len(exc.problems)
-        err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", style="bold red")
+        warned = sum(1 for p in exc.problems if p.is_warning)
+        n = len(exc.problems) - warned
+        if not n:
+            counted = f"{warned} warning{'s' if warned != 1 else ''} (the file can be used)."
+            err_console.print(counted, style="bold yellow")
+        elif warned:
+            counted = f"{n} problem{'s' if n != 1 else ''} and {warned} warning{'s' if warned != 1 else ''} found."
+            err_console.print(counted, style="bold red")
+        else:
+            err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", style="bold red")
     else:
         err_console.print(f"error: {visible(str(exc))}", style="red", markup=False, soft_wrap=True)
 
