@@ -93,15 +93,23 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     return parser
 
 
-def print_error(exc: TabletopError) -> None:
-    """Print a user error (every located problem for a ScenarioError)."""
+def print_error(exc: TabletopError, *, strict: bool = False) -> None:
+    """Print a user error (every located problem for a ScenarioError).
+
+    Args:
+        exc: The error.
+        strict: Warnings are refused (``validate --strict``): say so in the count.
+    """
     err_console = _console("err_console")
     if isinstance(exc, ScenarioError):
         for p in exc.problems:
             err_console.print(p.format(), markup=False, soft_wrap=True)
         warned = sum(1 for p in exc.problems if p.is_warning)
         n = len(exc.problems) - warned
-        if not n:
+        if not n and strict:
+            counted = f"{warned} warning{'s' if warned != 1 else ''} found (refused by --strict)."
+            err_console.print(counted, style="bold red")
+        elif not n:
             counted = f"{warned} warning{'s' if warned != 1 else ''} (the file can be used)."
             err_console.print(counted, style="bold yellow")
         elif warned:

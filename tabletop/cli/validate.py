@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             bad += 1
         else:
             if warnings:
-                print_error(ScenarioError(warnings))
+                print_error(ScenarioError(warnings), strict=args.strict)
                 bad += bool(args.strict)
                 continue
             # Plain text: the "ok" lines need no styling, and rich is left unimported

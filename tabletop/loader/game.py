@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from tabletop.engine.game import Game
 from tabletop.engine.names import (
+    NO_WARNING,
     action_names,
     action_targets,
     generic_names,
@@ -29,7 +30,7 @@ from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, pa
 from tabletop.files import read_regular
 from tabletop.loader.checks import check_semantics
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
-from tabletop.model.rules import LEVELS, RulePack
+from tabletop.model.rules import LEVELS, WARNING_LEVELS, RulePack
 from tabletop.model.scenario import (
     RESERVED_ALL,
     Agency,
@@ -58,8 +59,12 @@ def _validate(source: TomlSource, data: dict[str, Any], model: type[BaseModel]) 
 
 
 def typed_names(names: list[str], stages: list[str]) -> KnownNames:
-    """``names`` with their static types: ``stage`` is a stage id, every other name a number."""
-    return KnownNames(names, {"stage": Ty.text_id("stage", stages)}, NUMBER)
+    """``names`` with their static types: ``stage`` is a stage id, ``regions.<id>.warning``
+    a warning level (``none`` before any warning), every other name a number."""
+    types = {"stage": Ty.text_id("stage", stages)}
+    level = Ty.text_id("warning level", (NO_WARNING, *WARNING_LEVELS))
+    types |= {n: level for n in names if n.startswith("regions.") and n.endswith(".warning")}
+    return KnownNames(names, types, NUMBER)
 
 
 def _at(

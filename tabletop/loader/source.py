@@ -547,8 +547,7 @@ class TomlSource:
 
 _INLINE_HINT = (
     "inline tables ({{ ... }}) must be written on one line and without a trailing comma "
-    "(TOML 1.0); for a longer table use its own header instead, e.g.\n"
-    "    {header}\n    key = value\n    other = value"
+    "(TOML 1.0); for a longer table use its own header instead:\n    {header}\n{pairs}"
 )
 
 
@@ -568,7 +567,11 @@ def _explain_syntax(message: str, lines: list[str], line: int, col: int) -> tupl
     if message.startswith("invalid initial character for a key part"):
         before = text[: col - 1]
         if before.count("{") > before.count("}"):
-            return _INLINE_HINT.format(header=_block_header(lines, line, before)), col
+            header = _block_header(lines, line, before)
+            inside = text[text.rfind("{", 0, col - 1) + 1 :].split("}", 1)[0]
+            pairs = [p.strip() for p in inside.split(",") if "=" in p] or ["key = value"]
+            shown = "\n".join(f"    {p}" for p in pairs)
+            return _INLINE_HINT.format(header=header, pairs=shown), col
     return None
 
 
