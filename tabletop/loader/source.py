@@ -601,20 +601,20 @@ def _string_char_offset(text: str, start: int, offset: int) -> int | None:
     else:
         return None
     n = len(text)
+    closing = quote * (3 if text.startswith(quote * 3, start) else 1)
     while i < n:
-        if text.startswith(quote * (3 if text.startswith(quote * 3, start) else 1), i):
-            return i if offset == 0 else None
+        c = text[i]
+        if c == "\\" and quote == '"' and text[i + 1 : i + 2] in ("\n", " ", "\t"):
+            i += 1  # a line-ending backslash: trimmed with the blanks up to the next text
+            while i < n and text[i] in " \t\n":
+                i += 1
+            continue
         if offset == 0:
             return i
-        c = text[i]
+        if text.startswith(closing, i):
+            return None
         if c == "\\" and quote == '"':
-            nxt = text[i + 1 : i + 2]
-            if nxt in ("\n", " ", "\t"):  # line-ending backslash: trims up to the next text
-                i += 1
-                while i < n and text[i] in " \t\n":
-                    i += 1
-                continue
-            i += {"u": 6, "U": 10}.get(nxt, 2)
+            i += {"u": 6, "U": 10}.get(text[i + 1 : i + 2], 2)
         else:
             i += 1
         offset -= 1
