@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "simulate": "play many seeded exercises headless with bots and summarise the outcomes",
     "schema": "write JSON Schema files for editors",
     "journal": "check or export a journal (tamper evidence, damage, complete copies)",
+    "new": "write a valid, commented scenario to start from",
+    "check-balance": "play a scenario with bots and list injects that never fired and tasks never done",
+    "msel": "export the injects (MSEL) to CSV/Excel, or merge an edited sheet back into the scenario",
 }
 
 if TYPE_CHECKING:
@@ -82,10 +85,11 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
         if name not in wanted:
             sub.add_parser(name, help=summary)
             continue
+        modname = f"tabletop.cli.{name.replace('-', '_')}"
         try:
-            module = importlib.import_module(f"tabletop.cli.{name}")
+            module = importlib.import_module(modname)
         except ModuleNotFoundError as exc:
-            if exc.name == f"tabletop.cli.{name}":
+            if exc.name == modname:
                 continue
             raise
         p = module.add_parser(sub)
