@@ -311,10 +311,9 @@ def merge_rows(text: str, sheet: _Sheet) -> tuple[str, dict[str, int]]:
     except ModuleNotFoundError:
         raise TabletopError(NEEDS_TOMLKIT) from None
     doc = tomlkit.parse(text)
-    if "injects" not in doc:
-        doc.append("injects", tomlkit.aot())
-    injects = doc["injects"]
+    injects = doc.get("injects", [])
     by_id = {str(t.get("id")): t for t in injects}
+    added: list[Any] = []
     seen: dict[str, int] = {}
     for number, row in sheet.rows:
         iid = sheet.cell(row, "id").strip()
@@ -338,8 +337,7 @@ def merge_rows(text: str, sheet: _Sheet) -> tuple[str, dict[str, int]]:
         if table is None:
             table = tomlkit.table()
             table["id"] = iid
-            injects.append(table)
-            table = injects[-1]
+            added.append(table)
             by_id[iid] = table
         _set(table, "stage", sheet.cell(row, "stage").strip() or None, None)
         _set(table, "round", int(round_text) if round_text else None, None)
@@ -354,7 +352,37 @@ def merge_rows(text: str, sheet: _Sheet) -> tuple[str, dict[str, int]]:
             _set_expects(table, old, expects)
         if new:
             table.add(tomlkit.nl())
-    return tomlkit.dumps(doc), seen
+    out = tomlkit.dumps(doc)
+    if added:
+        block = tomlkit.document()
+        aot = tomlkit.aot()
+        for table in added:
+            aot.append(table)
+        block.append("injects", aot)
+        out = _insert_after_injects(out, tomlkit.dumps(block))
+    return out, seen
+
+
+def _insert_after_injects(text: str, block: str) -> str:
+    """``text`` with ``block`` (``[[injects]]`` tables) after its last inject.
+
+    Comments and blank lines before the next table belong to what follows (a section
+    comment such as ``# --- objectives``), so the block goes before them.
+    """
+    lines = text.splitlines(keepends=True)
+    last = max((i for i, ln in enumerate(lines) if ln.startswith("[[injects]]")), default=-1)
+    if last < 0:
+        return text.rstrip("\n") + "\n\n" + block
+    end = next(
+        (i for i in range(last + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+        len(lines),
+    )
+    while end > last + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    head = "".join(lines[:end])
+    if not head.endswith("\n"):
+        head += "\n"
+    return head + "\n" + block.rstrip("\n") + "\n" + "".join(lines[end:])
 
 
 def _set(table: Any, key: str, value: Any, default: Any) -> None:
