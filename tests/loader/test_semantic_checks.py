@@ -290,3 +290,17 @@ def test_agency_without_any_legal_action_in_a_stage(tmp_path: Path) -> None:
     ) in messages
     assert len(messages) == 2 * 3  # two agencies, three stages before recovery
     assert all(w.is_warning for w in warnings)
+
+
+def test_validate_prints_warnings_and_exits_0_unless_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tabletop.cli import main
+
+    path = write_tiny(tmp_path)  # region "far" belongs to nobody
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}:26:10: regions.far: warning: no agency has jurisdiction" in err
+    assert "1 warning (the file can be used)." in err
+    assert main(["validate", "--strict", str(path)]) == 1
+    assert "1 warning found (refused by --strict)." in capsys.readouterr().err
