@@ -185,13 +185,23 @@ def read_sheet(path: str | os.PathLike[str]) -> list[list[str]]:
             from tabletop.files import read_regular
 
             text = read_regular(p).decode("utf-8-sig")
-            return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+            return [list(r) for r in reader]
         if suffix == ".xlsx":
             return _read_xlsx(p)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise TabletopError(UNREADABLE.format(path=path, reason=reason)) from None
     raise TabletopError(NOT_A_SHEET.format(path=path))
+
+
+def _delimiter(text: str) -> str:
+    """``,`` or, for sheets saved by Excel in locales that use it, ``;`` (or a tab)."""
+    header = text.split("\n", 1)[0]
+    for sep in (",", ";", "\t"):
+        if header.count(sep) >= len(COLUMNS) - 1:
+            return sep
+    return ","
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:

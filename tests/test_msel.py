@@ -170,3 +170,16 @@ def test_cli_round_trip(scenario: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert f"wrote {sheet}: 10 inject(s)" in out and "unchanged (10 row(s)" in out
     assert main(["msel", "export", str(scenario), "-o", str(tmp_path / "m.txt")]) == 1
     assert "a MSEL sheet is a .csv or .xlsx file" in capsys.readouterr().err
+
+
+def test_semicolon_separated_csv_is_read(scenario: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "m.csv"
+    export_msel(scenario, sheet)
+    rows = read_sheet(sheet)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";").writerows(rows)
+    sheet.write_text(buf.getvalue(), encoding="utf-8-sig")
+    assert read_sheet(sheet) == rows
+    before = scenario.read_bytes()
+    assert import_msel(sheet, scenario) == (10, False)
+    assert scenario.read_bytes() == before
