@@ -27,6 +27,8 @@ class Problem:
         key: Dotted key of the offending value (``agencies.mem.superior``), "" for syntax errors.
         message: What is wrong, with a "did you mean" hint when one exists.
         source: The offending source line (for the caret display), "" when unknown.
+        severity: ``"error"`` (the file cannot be used) or ``"warning"`` (it can, but the
+            exercise is probably not what its author meant; ``validate --strict`` refuses it).
     """
 
     file: str
@@ -35,6 +37,12 @@ class Problem:
     key: str
     message: str
     source: str = ""
+    severity: str = "error"
+
+    @property
+    def is_warning(self) -> bool:
+        """True for a warning (printed, but the file still loads)."""
+        return self.severity == "warning"
 
     def location(self) -> str:
         """Return ``file:line:col`` (omitting unknown parts)."""
@@ -54,11 +62,16 @@ class Problem:
         head = f"{self.location()}: "
         if self.key:
             head += f"{self.key}: "
-        text = head + self.message
+        text = head + (f"warning: {self.message}" if self.is_warning else self.message)
         if caret and self.source:
-            col = max(self.col, 1)
-            text += f"\n    {self.source}\n    {' ' * (col - 1)}^"
+            text += "\n    " + self.source.expandtabs(4) + "\n    " + _caret(self.source, self.col)
         return visible(text)
+
+
+def _caret(line: str, col: int) -> str:
+    """Spaces and a ``^`` under column ``col`` of ``line`` once its tabs are expanded."""
+    before = line[: max(col, 1) - 1].expandtabs(4)
+    return " " * len(before) + "^"
 
 
 class ScenarioError(TabletopError):

@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "simulate": "play many seeded exercises headless with bots and summarise the outcomes",
     "schema": "write JSON Schema files for editors",
     "journal": "check or export a journal (tamper evidence, damage, complete copies)",
+    "new": "write a valid, commented scenario to start from",
+    "check-balance": "play a scenario with bots and list injects that never fired and tasks never done",
+    "msel": "export the injects (MSEL) to CSV/Excel, or merge an edited sheet back into the scenario",
 }
 
 if TYPE_CHECKING:
@@ -82,10 +85,11 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
         if name not in wanted:
             sub.add_parser(name, help=summary)
             continue
+        modname = f"tabletop.cli.{name.replace('-', '_')}"
         try:
-            module = importlib.import_module(f"tabletop.cli.{name}")
+            module = importlib.import_module(modname)
         except ModuleNotFoundError as exc:
-            if exc.name == f"tabletop.cli.{name}":
+            if exc.name == modname:
                 continue
             raise
         p = module.add_parser(sub)
@@ -93,14 +97,30 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     return parser
 
 
-def print_error(exc: TabletopError) -> None:
-    """Print a user error (every located problem for a ScenarioError)."""
+def print_error(exc: TabletopError, *, strict: bool = False) -> None:
+    """Print a user error (every located problem for a ScenarioError).
+
+    Args:
+        exc: The error.
+        strict: Warnings are refused (``validate --strict``): say so in the count.
+    """
     err_console = _console("err_console")
     if isinstance(exc, ScenarioError):
         for p in exc.problems:
             err_console.print(p.format(), markup=False, soft_wrap=True)
-        n = len(exc.problems)
-        err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", style="bold red")
+        warned = sum(1 for p in exc.problems if p.is_warning)
+        n = len(exc.problems) - warned
+        if not n and strict:
+            counted = f"{warned} warning{'s' if warned != 1 else ''} found (refused by --strict)."
+            err_console.print(counted, style="bold red")
+        elif not n:
+            counted = f"{warned} warning{'s' if warned != 1 else ''} (the file can be used)."
+            err_console.print(counted, style="bold yellow")
+        elif warned:
+            counted = f"{n} problem{'s' if n != 1 else ''} and {warned} warning{'s' if warned != 1 else ''} found."
+            err_console.print(counted, style="bold red")
+        else:
+            err_console.print(f"{n} problem{'s' if n != 1 else ''} found.", style="bold red")
     else:
         err_console.print(f"error: {visible(str(exc))}", style="red", markup=False, soft_wrap=True)
 

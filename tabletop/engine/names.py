@@ -41,6 +41,8 @@ GLOBAL_NAMES = (
     "min_trust",
     "active_agreements",
 )
+#: The value of ``regions.<id>.warning`` before any warning is issued there.
+NO_WARNING = "none"
 #: Extra names an action effect may read.
 ACTION_NAMES = ("amount", "fit", "accuracy", "level_index")
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -73,6 +75,7 @@ def names_for(
     names = generic_names()
     for rid in regions:
         names += [f"regions.{rid}.{f}" for f in REGION_READ]
+        names.append(f"regions.{rid}.warning")
     for aid in agencies:
         names += [f"agencies.{aid}.{f}" for f in AGENCY_READ]
         names += [f"agencies.{aid}.resources.{r}" for r in resources]
@@ -158,6 +161,7 @@ def state_env(state: ExerciseState) -> dict[str, float | str]:
     for rid, r in state.regions.items():
         for k, v in region_values(r).items():
             env[f"regions.{rid}.{k}"] = v
+        env[f"regions.{rid}.warning"] = r.warning or NO_WARNING
         hazards.append(r.hazard)
         trusts.append(r.trust)
         harm += r.harm
@@ -217,6 +221,8 @@ class StateEnv(Mapping[str, float | str]):
             raise KeyError(name)
         if head == "regions":
             rid, _, field = rest.partition(".")
+            if field == "warning":
+                return s.regions[rid].warning or NO_WARNING
             return region_values(s.regions[rid])[field]
         if head == "agencies":
             aid, _, field = rest.partition(".")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from tabletop.engine.game import Game
 from tabletop.engine.names import (
+    NO_WARNING,
     action_names,
     action_targets,
     generic_names,
@@ -27,9 +28,24 @@ from tabletop.engine.names import (
 from tabletop.errors import ExpressionError, Problem, ScenarioError
 from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, parse_expr
 from tabletop.files import read_regular
+from tabletop.loader.checks import check_semantics
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
-from tabletop.model.rules import LEVELS, RulePack
-from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
+from tabletop.model.rules import LEVELS, WARNING_LEVELS, RulePack
+from tabletop.model.scenario import (
+    RESERVED_ALL,
+    Agency,
+    Inject,
+    Objective,
+    Region,
+    Scenario,
+    ScenarioInfo,
+)
+
+#: The problem of an empty scenario file.
+EMPTY_SCENARIO = (
+    "the file is empty: a scenario needs a [scenario] table (id, title, briefing, rules), "
+    "[regions.<id>] tables and [agencies.<id>] tables (`tabletop new` writes one to start from)"
+)
 
 #: Where bundled rule packs and scenarios live (the repository checkout).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -43,22 +59,36 @@ def _validate(source: TomlSource, data: dict[str, Any], model: type[BaseModel]) 
 
 
 def typed_names(names: list[str], stages: list[str]) -> KnownNames:
-    """``names`` with their static types: ``stage`` is a stage id, every other name a number."""
-    return KnownNames(names, {"stage": Ty.text_id("stage", stages)}, NUMBER)
+    """``names`` with their static types: ``stage`` is a stage id, ``regions.<id>.warning``
+    a warning level (``none`` before any warning), every other name a number."""
+    types = {"stage": Ty.text_id("stage", stages)}
+    level = Ty.text_id("warning level", (NO_WARNING, *WARNING_LEVELS))
+    types |= {n: level for n in names if n.startswith("regions.") and n.endswith(".warning")}
+    return KnownNames(names, types, NUMBER)
 
 
-def _at(source: TomlSource, loc: Loc, text: str, offset: int, message: str) -> Problem:
+def _at(
+    source: TomlSource, loc: Loc, text: str, offset: int, message: str, severity: str = "error"
+) -> Problem:
     """The problem ``message`` at character ``offset`` of the expression ``text`` at ``loc``.
 
-    The column is that of the character when the expression is found on its line
-    as written (a one-line TOML string without escapes), else that of the value.
+    The column is that of the character as written in the file (in a one-line or a
+    multi-line string, escapes such as ``\\"`` followed), else that of the value.
     """
     problem = source.problem(loc, message)
-    line = problem.source
-    at = line.find(text) if text and line else -1
-    if at < 0:
-        return problem
-    return Problem(problem.file, problem.line, at + 1 + offset, problem.key, message, line)
+    found = source.string_position(loc, offset)
+    if found is None:
+        line = problem.source
+        at = line.find(text) if text and line else -1
+        if at < 0:
+            return Problem(*_fields(problem)[:6], severity)
+        found = (problem.line, at + 1 + offset)
+    line, col = found
+    return Problem(problem.file, line, col, problem.key, message, source.line(line), severity)
+
+
+def _fields(p: Problem) -> tuple[str, int, int, str, str, str]:
+    return p.file, p.line, p.col, p.key, p.message, p.source
 
 
 class _Origin:
@@ -91,11 +121,16 @@ class _Collector:
     def add(self, loc: Loc, message: str) -> None:
         self.problems.append(self.source.problem(loc, message))
 
+    def warn(self, loc: Loc, message: str) -> None:
+        """Collect a warning: printed, but the scenario still loads."""
+        p = self.source.problem(loc, message)
+        self.problems.append(Problem(*_fields(p), "warning"))
+
     def ref(
         self, loc: Loc, value: str | None, known: list[str] | tuple[str, ...], what: str
     ) -> None:
         if value is not None and value not in known:
-            self.add(loc, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+            self.add(loc, f"unknown {what} '{value}'{_hint(value, known)}")
 
     def expr(self, loc: Loc, text: str, compile_: Callable[[], Any]) -> Any:
         try:
@@ -127,6 +162,16 @@ class _Collector:
             if got is not None:
                 out.append(got)
         return tuple(out)
+
+
+def _hint(value: str, known: list[str] | tuple[str, ...]) -> str:
+    """The did-you-mean of an unknown id: a dotted value (``agencies.mem``) whose last
+    part is an id proposes that id; any proposal is one of ``known``."""
+    if "." in value:
+        last = value.rsplit(".", 1)[-1]
+        if last in known and value not in known:
+            return f" (did you mean '{last}'? write the id alone)"
+    return did_you_mean(value, known)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -270,14 +315,21 @@ class _Parts:
         )
 
 
-def load_game(path: str | os.PathLike[str]) -> Game:
+def load_game(path: str | os.PathLike[str], *, warnings: list[Problem] | None = None) -> Game:
     """Load a scenario file and its rule pack, check everything, compile expressions.
 
+    Args:
+        path: The scenario file.
+        warnings: When given, the warnings found (problems with ``severity="warning"``)
+            are appended to it; they never stop the load.
+
     Raises:
-        ScenarioError: with every problem found, each located.
+        ScenarioError: with every error found, each located (and the warnings too).
     """
     spath = Path(path)
     source = TomlSource.read(spath)
+    if not source.text.strip():
+        raise ScenarioError([Problem(source.path, 1, 1, "", EMPTY_SCENARIO)])
     data = source.parse()
     problems: list[Problem] = []
     scenario: Scenario | None = None
@@ -285,7 +337,10 @@ def load_game(path: str | os.PathLike[str]) -> Game:
         scenario = Scenario.model_validate(data)
         parts = _Parts.whole(scenario)
     except ValidationError as exc:
-        problems = problems_from_validation(exc, source, Scenario)
+        problems = [
+            source.problem(("agencies", "all"), p.message) if p.message == RESERVED_ALL else p
+            for p in problems_from_validation(exc, source, Scenario)
+        ]
         parts = _Parts.partial(data)
     raw_info = data.get("scenario")
     if parts.info is not None:
@@ -312,11 +367,18 @@ def load_game(path: str | os.PathLike[str]) -> Game:
     conditions = dict(conditions)
     c = _Collector(source)
     inject_effects = _check_scenario(c, parts, rules, conditions)
-    if problems or c.problems:
+    if not problems and not any(not p.is_warning for p in c.problems):
+        # Semantic checks need every reference resolved: only then are they run.
+        check_semantics(c, parts, rules, lambda *a: _at(source, *a))
+    found = [p for p in problems + c.problems if not p.is_warning]
+    warned = [p for p in c.problems if p.is_warning]
+    if found:
         seen: set[Problem] = set()
-        merged = [p for p in problems + c.problems if not (p in seen or seen.add(p))]
+        merged = [p for p in found + warned if not (p in seen or seen.add(p))]
         merged.sort(key=lambda p: (p.line == 0, p.line, p.col))
         raise ScenarioError(merged)
+    if warnings is not None:
+        warnings.extend(sorted(warned, key=lambda p: (p.line == 0, p.line, p.col)))
     assert scenario is not None
     return Game(
         scenario=scenario,

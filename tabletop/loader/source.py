@@ -18,7 +18,6 @@ for humans ("unknown key 'supperior' (did you mean 'superior'?)").
 from __future__ import annotations
 
 import bisect
-import codecs
 import collections.abc
 import difflib
 import enum
@@ -378,7 +377,6 @@ class TomlSource:
         except OSError as exc:
             message = f"cannot read file: {exc.strerror or exc}"
         else:
-            raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -411,6 +409,8 @@ class TomlSource:
             ScenarioError: A syntax error (one problem, located), or nan/inf
                 float values (one problem for each).
         """
+        if self.text.startswith("\ufeff"):
+            raise ScenarioError([self._bom_problem()])
         try:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
@@ -436,7 +436,27 @@ class TomlSource:
             message = message[: match.start()]
             line, col = self._end_position()
         message = message[:1].lower() + message[1:]
+        if explained := _explain_syntax(message, self.lines, line, col):
+            message, col = explained
         return Problem(self.path, line, col, "", f"TOML syntax error: {message}", self.line(line))
+
+    def _bom_problem(self) -> Problem:
+        """A second byte-order mark after the first (the first one is dropped)."""
+        message = "the file starts with two byte-order marks (U+FEFF): remove the extra one"
+        return Problem(self.path, 1, 1, "", message, self.line(1))
+
+    def string_position(self, loc: Loc, offset: int) -> tuple[int, int] | None:
+        """Line and column of character ``offset`` of the string value at ``loc``.
+
+        Follows the string as written (one-line or \"\"\" multi-line, escapes such as
+        ``\\"`` counted as the one character they stand for). None when ``loc``
+        holds no string literal or ``offset`` is past its end.
+        """
+        start = self._scan().values.get(tuple(loc))
+        if start is None:
+            return None
+        at = _string_char_offset(self.text, start, offset)
+        return None if at is None else self._line_col(at)
 
     def _end_position(self) -> tuple[int, int]:
         """Position just after the last non-blank character."""
@@ -523,6 +543,82 @@ class TomlSource:
         """
         line, col = self.locate(loc)
         return Problem(self.path, line, col, dotted(loc), message, self.line(line))
+
+
+_INLINE_HINT = (
+    "inline tables ({{ ... }}) must be written on one line and without a trailing comma "
+    "(TOML 1.0); for a longer table use its own header instead:\n    {header}\n{pairs}"
+)
+
+
+def _explain_syntax(message: str, lines: list[str], line: int, col: int) -> tuple[str, int] | None:
+    """A clearer message (and column) for parser errors new authors often meet, or None."""
+    text = lines[line - 1] if 1 <= line <= len(lines) else ""
+    if message.startswith("cannot overwrite a value"):
+        key = text.split("=", 1)[0].strip()
+        if key:
+            return (
+                f"duplicate key '{key}': it is already set in this table",
+                len(text) - len(text.lstrip()) + 1,
+            )
+    if message.startswith("cannot declare") and message.endswith("twice"):
+        header = text.strip()
+        return f"duplicate table {header}: each table is declared once", col
+    if message.startswith("invalid initial character for a key part"):
+        before = text[: col - 1]
+        if before.count("{") > before.count("}"):
+            header = _block_header(lines, line, before)
+            inside = text[text.rfind("{", 0, col - 1) + 1 :].split("}", 1)[0]
+            pairs = [p.strip() for p in inside.split(",") if "=" in p] or ["key = value"]
+            shown = "\n".join(f"    {p}" for p in pairs)
+            return _INLINE_HINT.format(header=header, pairs=shown), col
+    return None
+
+
+def _block_header(lines: list[str], line: int, before: str) -> str:
+    """The ``[[table.key]]`` (or ``[table.key]``) header that replaces an inline table."""
+    head = before[: before.rfind("{")].rstrip()
+    is_array = head.endswith("[")
+    key = head.rstrip("[ \t").removesuffix("=").strip()
+    table = ""
+    for number in range(line - 1, 0, -1):
+        stripped = lines[number - 1].strip()
+        if stripped.startswith("["):
+            table = stripped.strip("[]").strip()
+            break
+    name = f"{table}.{key}" if table else key
+    return f"[[{name}]]" if is_array else f"[{name}]"
+
+
+def _string_char_offset(text: str, start: int, offset: int) -> int | None:
+    """Offset in ``text`` of decoded character ``offset`` of the string literal at ``start``."""
+    if text.startswith(('"""', "'''"), start):
+        quote, i = text[start], start + 3
+        if text.startswith("\n", i):  # a newline right after the delimiter is trimmed
+            i += 1
+    elif start < len(text) and text[start] in "\"'":
+        quote, i = text[start], start + 1
+    else:
+        return None
+    n = len(text)
+    closing = quote * (3 if text.startswith(quote * 3, start) else 1)
+    while i < n:
+        c = text[i]
+        if c == "\\" and quote == '"' and text[i + 1 : i + 2] in ("\n", " ", "\t"):
+            i += 1  # a line-ending backslash: trimmed with the blanks up to the next text
+            while i < n and text[i] in " \t\n":
+                i += 1
+            continue
+        if offset == 0:
+            return i
+        if text.startswith(closing, i):
+            return None
+        if c == "\\" and quote == '"':
+            i += {"u": 6, "U": 10}.get(text[i + 1 : i + 2], 2)
+        else:
+            i += 1
+        offset -= 1
+    return None
 
 
 def _decode_problem(path: str, raw: bytes, bad: int) -> Problem:
@@ -938,6 +1034,12 @@ def _item(error: Any, walk: _Walk, prefix: Loc) -> _Item:
         text = f"unknown key '{name}'" + did_you_mean(name, _field_names(parent))
         return _Item(loc, text, branch, member)
     if kind == "missing" and walk.loc:
+        if len(loc) == 1 and _is_model(_unwrap(walk.types[-1], None)[0]):
+            return _Item((), f"missing required table [{last}]", branch, member)
+        if len(loc) == 1 and typing.get_origin(_unwrap(walk.types[-1], None)[0]) in _MAPPINGS:
+            return _Item(
+                (), f"missing required tables [{last}.<id>] (one for each)", branch, member
+            )
         return _Item(loc[:-1], f"missing required key '{last}'", branch, member)
     if kind == "union_tag_not_found":
         disc = str(ctx.get("discriminator", "kind")).strip("'\"")
@@ -1039,6 +1141,8 @@ def problems_from_validation(
     problems: list[Problem] = []
     for item in _merge_union_branches(items):
         problem = source.problem(item.loc, item.message)
+        if not problem.line and not item.loc:  # a missing top-level table: the file's start
+            problem = Problem(problem.file, 1, 1, "", item.message, source.line(1))
         if problem not in problems:
             problems.append(problem)
     problems.sort(key=lambda p: (p.line, p.col))

@@ -14,6 +14,9 @@ from pydantic import Field, model_validator
 from tabletop.model.base import Id, Strict
 from tabletop.model.rules import Level
 
+#: Why an agency may not be called ``all``.
+RESERVED_ALL = "'all' is reserved (injects to \"all\" reach every agency): rename the agency"
+
 InjectType = Literal["information", "event", "directive", "media", "resource", "request"]
 
 
@@ -145,9 +148,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _reserved(self) -> Scenario:
         if "all" in self.agencies:
-            raise ValueError(
-                "'all' is reserved (injects to \"all\" reach every agency): rename the agency"
-            )
+            raise ValueError(RESERVED_ALL)
         return self
 
     def subordinates(self, agency_id: str) -> list[str]:

@@ -219,7 +219,7 @@ def test_syntax_error_at_end_of_document_points_after_last_text() -> None:
 def test_duplicate_table_is_a_located_syntax_error() -> None:
     (problem,) = raised(TomlSource.from_text("[a]\nb = 1\n[a]\n", "x.toml"))
     assert (problem.line, problem.col) == (3, 3)
-    assert problem.message == "TOML syntax error: cannot declare ('a',) twice"
+    assert problem.message == "TOML syntax error: duplicate table [a]: each table is declared once"
 
 
 def test_nan_and_inf_are_each_reported_at_their_value() -> None:
@@ -401,9 +401,9 @@ def test_missing_key_caret_points_at_table_header() -> None:
     )
 
 
-def test_missing_top_level_key_has_no_position() -> None:
+def test_missing_top_level_key_points_at_the_start_of_the_file() -> None:
     (problem,) = validation_problems("[agencies]\n")
-    assert problem.format() == "x.toml: missing required key 'title'"
+    assert problem.format() == "x.toml:1:1: missing required key 'title'\n    [agencies]\n    ^"
 
 
 def test_smart_union_type_mismatches_are_merged() -> None:

@@ -79,7 +79,7 @@ text = "Heavy rain is expected over both districts."
 [[injects]]
 id = "spare"
 stage = "recovery"
-round = 5
+when = "false"  # never by itself: released by hand in tests
 to = ["all"]
 title = "Spare inject"
 text = "Released by hand in tests."
