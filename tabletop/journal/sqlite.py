@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -160,6 +161,27 @@ class Journal:
             (after,),
         ).fetchall()
         return [self._record(r) for r in rows]
+
+    def wait(self, after: int, timeout: float) -> bool:
+        """Block until the journal holds an event past ``after`` or ``timeout`` seconds pass.
+
+        SQLite has no notification between processes: this checks ``PRAGMA data_version``
+        (which changes when another connection commits) every 20 ms.
+
+        Returns:
+            True when there is news to :meth:`read`.
+        """
+        deadline = time.monotonic() + timeout
+        version = None
+        while True:
+            now = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if now != version:
+                version = now
+                if self.last_seq() > after:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
 
     def _record(self, row: tuple) -> Record:
         seq, decision_id, at, kind, v, payload = row
