@@ -122,6 +122,25 @@ class PostgresServer:
                     raise
                 time.sleep(0.2)
 
+    def add_password_user(self, name: str, password: str) -> str:
+        """Create a login that must give ``password`` (scram) over TCP; returns its URL."""
+        import psycopg
+
+        hba = self.data / "pg_hba.conf"
+        rule = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        if os.geteuid() == 0:
+            self._run(
+                "sh", "-c", f"printf '%s' '{rule}' | cat - {hba} > {hba}.new && mv {hba}.new {hba}"
+            )
+        else:
+            hba.write_text(rule + hba.read_text())
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE ROLE {name} LOGIN SUPERUSER PASSWORD '{password}'")
+            conn.execute(f"GRANT ALL ON DATABASE tabletop TO {name}")
+            conn.execute(f"GRANT ALL ON SCHEMA public TO {name}")
+            conn.execute("SELECT pg_reload_conf()")
+        return f"postgresql://{name}:{password}@127.0.0.1:{self.port}/tabletop"
+
     def stop(self) -> None:
         """Stop the server and remove its folder."""
         if self.data.exists():

@@ -63,6 +63,15 @@ def open_journal(target: str | os.PathLike[str], *, create: bool = False) -> Jou
         from tabletop.journal.postgres import PostgresJournal
 
         return PostgresJournal(str(target), create=create)
+    scheme = str(target).split("://", 1)[0] if "://" in str(target) else None
+    if scheme is not None:
+        from tabletop.errors import JournalError
+
+        raise JournalError(
+            f"{target}: unknown journal URL scheme {scheme!r}; a journal is a file path or "
+            "postgresql://user@host/db?exercise=ID"
+            + (" (did you mean postgresql?)" if scheme.lower().startswith("postg") else "")
+        )
     from tabletop.journal.sqlite import Journal
 
     return Journal(target, create=create)

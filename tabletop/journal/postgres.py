@@ -54,7 +54,6 @@ CREATE OR REPLACE FUNCTION tabletop_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'tabletop journal events are append-only';
 END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS tabletop_events_append_only ON tabletop_events;
 CREATE TRIGGER tabletop_events_append_only BEFORE UPDATE OR DELETE ON tabletop_events
     FOR EACH ROW EXECUTE FUNCTION tabletop_append_only();
 """
@@ -170,7 +169,9 @@ class PostgresJournal:
         with self._guard("create the journal tables"), self._db.transaction():
             # One creator at a time: CREATE ... IF NOT EXISTS races otherwise.
             self._db.execute("SELECT pg_advisory_xact_lock(hashtext('tabletop_schema'))")
-            self._db.execute(_SCHEMA)
+            exists = self._db.execute("SELECT to_regclass('tabletop_events') IS NOT NULL")
+            if not exists.fetchone()[0]:
+                self._db.execute(_SCHEMA)
 
     def _create(self, exercise: str) -> None:
         with self._guard("create the exercise"), self._db.transaction():

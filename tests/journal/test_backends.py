@@ -139,3 +139,96 @@ def test_concurrent_writers_lose_nothing(target: str) -> None:
     assert len(set(decisions)) == 4 * per_writer
     # The two events of a decision are adjacent: nothing interleaved inside a transaction.
     assert all(decisions[i] == decisions[i + 1] for i in range(0, len(decisions), 2))
+
+
+@pytest.mark.parametrize("direction", ["sqlite->postgresql", "postgresql->sqlite"])
+def test_copy_between_backends_keeps_every_record(direction: str, tmp_path, pg_url: str) -> None:
+    from tabletop.journal.copy import copy_journal
+
+    file = str(tmp_path / "a.tabletop")
+    src, dst = (file, pg_url) if direction.startswith("sqlite") else (pg_url, file)
+    with open_journal(src, create=True) as j:
+        j.append(recs(1, "d1", 3), expected_last=0)
+        j.append(recs(4, "d2"), expected_last=3)
+    assert copy_journal(src, dst) == 4
+    with open_journal(src) as a, open_journal(dst) as b:
+        assert b.read() == a.read()
+    with pytest.raises(JournalError, match="already exists"):
+        copy_journal(src, dst)
+
+
+# ---------------------------------------------------------------- PostgreSQL bad input
+
+
+def test_an_unreachable_server_is_one_clear_sentence(pg_server) -> None:
+    from pg_server import free_port
+
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/tabletop?exercise=x"
+    with pytest.raises(JournalError) as info:
+        open_journal(url, create=True)
+    msg = str(info.value)
+    assert "cannot connect to PostgreSQL" in msg and "check the host, port" in msg
+    assert "\n" not in msg
+
+
+def test_a_wrong_password_is_refused_and_not_echoed(pg_server) -> None:
+    good = pg_server.add_password_user("trainer", "s3cret")
+    with open_journal(good + "?exercise=pw", create=True):
+        pass
+    bad = good.replace("s3cret", "wrong") + "?exercise=pw"
+    with pytest.raises(JournalError) as info:
+        open_journal(bad)
+    msg = str(info.value)
+    assert "password authentication failed" in msg
+    assert "wrong" not in msg and "***" in msg
+
+
+def test_a_missing_database_is_named(pg_server) -> None:
+    url = pg_server.url.replace("/tabletop", "/tabletp") + "?exercise=x"
+    with pytest.raises(JournalError, match='database "tabletp" does not exist'):
+        open_journal(url, create=True)
+
+
+def test_a_scheme_typo_is_not_taken_for_a_file(tmp_path) -> None:
+    with pytest.raises(JournalError, match="did you mean postgresql"):
+        open_journal("postgresq://postgres@127.0.0.1/tabletop", create=True)
+
+
+def test_an_exercise_must_be_named_when_the_database_holds_several(pg_server) -> None:
+    for name in ("one", "two"):
+        with open_journal(f"{pg_server.url}?exercise=many-{name}", create=True) as j:
+            j.append(recs(1, "d"), expected_last=0)
+    with pytest.raises(JournalError, match=r"add \?exercise=ID"):
+        open_journal(pg_server.url)
+    with pytest.raises(JournalError, match="must be letters"):
+        open_journal(f"{pg_server.url}?exercise=x;drop")
+    with pytest.raises(JournalError, match="no exercise 'nope'"):
+        open_journal(f"{pg_server.url}?exercise=nope")
+
+
+def test_events_cannot_be_edited_in_the_database(pg_url: str) -> None:
+    import psycopg
+
+    with open_journal(pg_url, create=True) as j:
+        j.append(recs(1, "d1"), expected_last=0)
+    conninfo = pg_url.split("?")[0]
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        with pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("UPDATE tabletop_events SET payload = '{}'")
+        with pytest.raises(psycopg.Error, match="append-only"):
+            conn.execute("DELETE FROM tabletop_events")
+
+
+def test_without_psycopg_the_message_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from tabletop.journal.backends import open_journal\n"
+        "from tabletop.errors import JournalError\n"
+        "try:\n    open_journal('postgresql://u@127.0.0.1/db?exercise=x')\n"
+        "except JournalError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install 'tabletop[postgres]'" in out.stdout
