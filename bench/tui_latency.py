@@ -27,7 +27,9 @@ from textual._compositor import CompositorUpdate
 
 from tabletop.loader.game import PROJECT_ROOT
 from tabletop.tui.app import TabletopApp
+from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.turn import TurnScreen
 
 SCENARIO = PROJECT_ROOT / "scenarios" / "typhoon-two-provinces.toml"
@@ -107,7 +109,7 @@ async def main(rounds: int) -> int:
                     for _ in range(3):
                         await probe.press("action menu cursor (down)", "down")
                     await probe.press("action menu cursor (up)", "up")
-                    await probe.press("open action form (enter)", "enter")
+                    await probe.press("open action form (letter d: deploy)", "d")
                     await pilot.pause()
                     if not isinstance(app.screen, TurnScreen):
                         await probe.press("close form (escape)", "escape")
@@ -117,9 +119,15 @@ async def main(rounds: int) -> int:
                         await pilot.pause()
                         await probe.press("close form (escape)", "escape")
                         await pilot.pause()
-                    await probe.press("end turn, journal write, handover (ctrl+e)", "ctrl+e")
+                    await probe.press("end turn: the confirmation (ctrl+e)", "ctrl+e")
+                    await pilot.pause()
+                    if isinstance(app.screen, ConfirmDialog):  # action points were left
+                        await probe.press("confirm: journal write, handover (enter)", "enter")
+                    await pilot.pause()
                     if app.session is not None and app.session.state.phase == "ended":
                         break
+                    if isinstance(app.screen, RoundResultsScreen):
+                        await probe.press("round results -> handover (enter)", "enter")
             worst = probe.report()
     return 0 if worst < 50 else 1
 

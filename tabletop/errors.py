@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tabletop.sanitize import visible
+
 
 class TabletopError(ValueError):
     """Base class of every error tabletop raises on purpose."""
@@ -44,7 +46,11 @@ class Problem:
         return loc
 
     def format(self, *, caret: bool = True) -> str:
-        """Render as ``file:line:col: key: message`` plus source line and caret."""
+        """Render as ``file:line:col: key: message`` plus source line and caret.
+
+        Control characters (in the file name, the message or the echoed source line)
+        are shown visibly: a file's bytes never reach the terminal raw.
+        """
         head = f"{self.location()}: "
         if self.key:
             head += f"{self.key}: "
@@ -52,7 +58,7 @@ class Problem:
         if caret and self.source:
             col = max(self.col, 1)
             text += f"\n    {self.source}\n    {' ' * (col - 1)}^"
-        return text
+        return visible(text)
 
 
 class ScenarioError(TabletopError):
@@ -85,3 +91,19 @@ class JournalError(TabletopError):
 
 class StaleWriter(JournalError):
     """Another writer appended to the journal since this one last read it."""
+
+
+class JournalDamaged(JournalError):
+    """The journal file is damaged: SQLite cannot read it, or an event is unreadable."""
+
+
+class JournalTampered(JournalError):
+    """An event does not match its hash: the journal was edited after it was written.
+
+    Attributes:
+        seq: The first event whose hash does not match.
+    """
+
+    def __init__(self, message: str, seq: int) -> None:
+        self.seq = seq
+        super().__init__(message)

@@ -10,7 +10,7 @@ The language:
 
 * Numbers (every numeric literal becomes a ``float``, so ``9**9**9`` can never build
   a huge integer), ``true``/``false`` (``True``/``False`` work too), and short text
-  literals (at most 64 characters) that may only be compared with ``==``/``!=``.
+  literals (at most 64 characters).
 * Names and dotted names. ``a.b.c`` is not attribute access: it is looked up as the
   single key ``"a.b.c"`` in a flat mapping. No name segment may start with ``_``.
 * Arithmetic ``+ - * / // % **`` and unary ``+``/``-``; comparisons ``== != < <= > >=``
@@ -29,8 +29,14 @@ Semantics worth knowing:
   parsing, a computed one when evaluating.
 * Constant sub-expressions are computed once when parsing, so their errors are
   reported at parse time.
-* Booleans count as 0/1 in arithmetic; text used in arithmetic, or ordered with
-  ``<``/``>``, is an error.
+* Static types: every sub-expression is a number, a boolean or text (:class:`Ty`), and
+  the compiler checks every operator against them: arithmetic, ordering and the
+  functions need numbers (a boolean is not a number), ``==``/``!=`` two values of the
+  same type, ``and``/``or``/``not`` and conditions booleans or numbers, both choices of
+  ``a if c else b`` the same type, an effect's value a number. The types of names come
+  from a :class:`KnownNames` (the loader's: ``stage`` is a stage id, every other name a
+  number); a name of unknown type (:data:`ANY`) is checked when evaluated instead.
+  A type error names the types ("`stage` is a stage id (text); `*` needs numbers").
 
 Limits (checked before :func:`ast.parse` runs): at most 500 characters and 20 levels
 of brackets; after parsing, at most 200 syntax nodes (operators and load contexts
@@ -52,19 +58,26 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from tabletop.errors import ExpressionError
 
 __all__ = [
+    "ANY",
+    "BOOLEAN",
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
     "MAX_NODES",
     "MAX_TEXT",
+    "NUMBER",
+    "TEXT",
     "Effect",
     "Expr",
+    "KnownNames",
+    "Origin",
+    "Ty",
     "Value",
     "did_you_mean",
     "parse_effect",
@@ -89,6 +102,36 @@ FUNCTIONS: tuple[str, ...] = ("abs", "clamp", "max", "min", "round")
 
 EFFECT_OPS: tuple[str, ...] = ("=", "+=", "-=", "*=", "/=")
 """Operators an effect may use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ty:
+    """The static type of a name or sub-expression.
+
+    Attributes:
+        kind: ``"num"``, ``"bool"``, ``"text"``, or ``"any"`` (not known until evaluated:
+            checked at run time).
+        label: How messages name it (``"a number"``, ``"a stage id (text)"``).
+        noun: For text ids, what the id names (``"stage"``); empty otherwise.
+        values: For text ids, every valid id (a text literal compared with the name
+            must be one of them); empty when any text is valid.
+    """
+
+    kind: str
+    label: str
+    noun: str = ""
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def text_id(cls, noun: str, values: Iterable[str] = ()) -> Ty:
+        """The type of a text id naming a ``noun`` (one of ``values`` when given)."""
+        return cls("text", f"a {noun} id (text)", noun, tuple(values))
+
+
+NUMBER = Ty("num", "a number")
+BOOLEAN = Ty("bool", "a boolean (true/false)")
+TEXT = Ty("text", "text")
+ANY = Ty("any", "a value")
 
 _Env = Mapping[str, Any]
 _Fn = Callable[[_Env], Any]
@@ -142,14 +185,29 @@ class KnownNames:
     builds the set once.
     """
 
-    __slots__ = ("exact", "patterns")
+    __slots__ = ("default", "exact", "patterns", "types")
 
     @classmethod
     def of(cls, names: Collection[str] | KnownNames) -> KnownNames:
         """``names`` itself when it already is one, else a new one."""
         return names if isinstance(names, KnownNames) else cls(names)
 
-    def __init__(self, names: Collection[str]) -> None:
+    def __init__(
+        self,
+        names: Collection[str],
+        types: Mapping[str, Ty] | None = None,
+        default: Ty = ANY,
+    ) -> None:
+        """Collect ``names``.
+
+        Args:
+            names: Exact names and ``*`` patterns.
+            types: The static type of some names (exact names only).
+            default: The type of every other name; :data:`ANY` (the default) leaves
+                the names unchecked until evaluation.
+        """
+        self.types: Mapping[str, Ty] = types or {}
+        self.default = default
         self.exact: set[str] = set()
         self.patterns: list[str] = []
         for name in names:
@@ -166,6 +224,10 @@ class KnownNames:
     def hint(self, name: str) -> str:
         """Return the did-you-mean hint for an unknown name."""
         return did_you_mean(name, self.exact)
+
+    def type_of(self, name: str) -> Ty:
+        """The static type of a known name."""
+        return self.types.get(name, self.default)
 
 
 # ---------------------------------------------------------------------------
@@ -366,14 +428,18 @@ class _Node:
 
     Attributes:
         fn: Evaluates the sub-expression in an environment.
-        kind: What it can evaluate to: ``"num"`` (always a float), ``"bool"``,
-            ``"text"`` or ``"any"``.
+        ty: Its static type (``num`` always evaluates to a float).
         const: Whether it is a constant (already folded).
     """
 
     fn: _Fn
-    kind: str
+    ty: Ty
     const: bool = False
+
+    @property
+    def kind(self) -> str:
+        """``ty.kind``."""
+        return self.ty.kind
 
 
 def _constant(value: Value) -> _Node:
@@ -382,8 +448,8 @@ def _constant(value: Value) -> _Node:
     def const(env: _Env) -> Value:
         return value
 
-    kind = "bool" if isinstance(value, bool) else "text" if isinstance(value, str) else "num"
-    return _Node(const, kind, True)
+    ty = BOOLEAN if isinstance(value, bool) else TEXT if isinstance(value, str) else NUMBER
+    return _Node(const, ty, True)
 
 
 _FORBIDDEN: dict[type, str] = {
@@ -453,10 +519,11 @@ def _exponent_message(exponent: float) -> str:
 class _Src:
     """Maps ast positions (UTF-8 byte columns on line 1) to offsets into the text."""
 
-    __slots__ = ("encoded", "lead")
+    __slots__ = ("encoded", "lead", "text")
 
     def __init__(self, src: str, lead: int) -> None:
         self.lead = lead
+        self.text = src
         self.encoded = None if src.isascii() else src.encode()
 
     def col(self, byte_col: int) -> int:
@@ -472,6 +539,11 @@ class _Src:
     def end(self, node: ast.AST) -> int:
         """Offset just past the last character of ``node``."""
         return self.col(getattr(node, "end_col_offset", 0) or 0)
+
+    def segment(self, node: ast.AST) -> str:
+        """The text of ``node``, shortened for a message."""
+        text = " ".join(self.text[self.at(node) - self.lead : self.end(node) - self.lead].split())
+        return text if len(text) <= 40 else text[:37] + "..."
 
 
 class _Compiler:
@@ -489,18 +561,21 @@ class _Compiler:
         offset = where if isinstance(where, int) else self.src.at(where)
         raise ExpressionError(message, offset)
 
-    def compile(self, node: ast.AST, *, text_ok: bool = False) -> _Node:
+    def compile(self, node: ast.AST) -> _Node:
         """Compile one node (and its children).
 
         Args:
             node: The node.
-            text_ok: Whether a text literal is acceptable here (a ``==``/``!=`` operand).
 
         Returns:
             The compiled node; constant sub-trees are already evaluated.
+
+        Raises:
+            ExpressionError: A construct outside the language, an unknown name, a
+                type error or a constant out of range.
         """
         if isinstance(node, ast.Constant):
-            return self.constant(node, text_ok)
+            return self.constant(node)
         if isinstance(node, ast.Name | ast.Attribute):
             return self.name(node)
         if isinstance(node, ast.BinOp):
@@ -519,18 +594,32 @@ class _Compiler:
         self.fail(message, node)
 
     @staticmethod
-    def finish(fn: _Fn, kind: str, children: Iterable[_Node]) -> _Node:
+    def finish(fn: _Fn, ty: Ty, children: Iterable[_Node]) -> _Node:
         """Build a node, folding it into a constant when all children are constant."""
         if all(child.const for child in children):
             return _constant(fn(_EMPTY))
-        return _Node(fn, kind)
+        return _Node(fn, ty)
 
-    def number(self, node: ast.AST) -> tuple[_Fn, _Node]:
-        """Compile an operand that must be a number; return (float-producing fn, node)."""
+    def mistyped(self, node: ast.AST, ty: Ty, needs: str) -> NoReturn:
+        """Raise the type error "`x` is <type>; <needs>" located at ``node``."""
+        self.fail(f"`{self.src.segment(node)}` is {ty.label}; {needs}", node)
+
+    def number(self, node: ast.AST, op: str) -> tuple[_Fn, _Node]:
+        """Compile an operand that must be a number; return (float-producing fn, node).
+
+        An operand of unknown type (a name without a type) is checked when evaluated.
+
+        Args:
+            node: The operand.
+            op: The operator or function that needs it, for the message.
+        """
         compiled = self.compile(node)
         fn = compiled.fn
-        if compiled.kind == "num":
+        kind = compiled.kind
+        if kind == "num":
             return fn, compiled
+        if kind != "any":
+            self.mistyped(node, compiled.ty, f"`{op}` needs numbers")
         offset = self.src.at(node)
 
         def as_number(env: _Env) -> float:
@@ -543,7 +632,14 @@ class _Compiler:
 
     # -- leaves ------------------------------------------------------------
 
-    def constant(self, node: ast.Constant, text_ok: bool) -> _Node:
+    def truth(self, node: ast.AST, op: str) -> _Node:
+        """Compile an operand of ``and``/``or``/``not``/``if``: a boolean or a number."""
+        compiled = self.compile(node)
+        if compiled.kind == "text":
+            self.mistyped(node, compiled.ty, f"`{op}` needs true/false (or a number)")
+        return compiled
+
+    def constant(self, node: ast.Constant) -> _Node:
         """Compile a literal."""
         value = node.value
         if isinstance(value, bool):
@@ -561,8 +657,6 @@ class _Compiler:
                 self.fail(
                     f"text literal is too long ({len(value)} characters, limit {MAX_TEXT})", node
                 )
-            if not text_ok:
-                self.fail("text literals can only be compared with == or !=", node)
             return _constant(value)
         if isinstance(value, complex):
             self.fail("complex numbers are not allowed", node)
@@ -607,6 +701,7 @@ class _Compiler:
             self.fail(f"unknown name '{key}'{self.known.hint(key)}", node)
         self.names.add(key)
         offset = self.src.at(node)
+        ty = self.known.type_of(key)
 
         def load(env: _Env) -> Value:
             try:
@@ -630,7 +725,7 @@ class _Compiler:
                 offset,
             )
 
-        return _Node(load, "any")
+        return _Node(load, ty)
 
     # -- operators ---------------------------------------------------------
 
@@ -639,8 +734,8 @@ class _Compiler:
         symbol = _SYMBOLS.get(type(node.op), "?")
         if not isinstance(node.op, _ARITHMETIC):
             self.fail(f"operator '{symbol}' is not allowed", node)
-        left, lnode = self.number(node.left)
-        right, rnode = self.number(node.right)
+        left, lnode = self.number(node.left, symbol)
+        right, rnode = self.number(node.right, symbol)
         offset = self.src.at(node)
         isfinite = math.isfinite
         fn: _Fn
@@ -678,7 +773,7 @@ class _Compiler:
             fn = self._power(left, right, offset, exponent_offset)
         else:
             fn = self._division(symbol, left, right, offset)
-        return self.finish(fn, "num", (lnode, rnode))
+        return self.finish(fn, NUMBER, (lnode, rnode))
 
     @staticmethod
     def _division(symbol: str, left: _Fn, right: _Fn, offset: int) -> _Fn:
@@ -735,28 +830,29 @@ class _Compiler:
     def unaryop(self, node: ast.UnaryOp) -> _Node:
         """Compile ``not``, unary ``-`` and unary ``+``."""
         if isinstance(node.op, ast.Not):
-            operand = self.compile(node.operand)
+            operand = self.truth(node.operand, "not")
             inner = operand.fn
 
             def negate(env: _Env) -> bool:
                 return not inner(env)
 
-            return self.finish(negate, "bool", (operand,))
+            return self.finish(negate, BOOLEAN, (operand,))
         if isinstance(node.op, ast.USub):
-            number, operand = self.number(node.operand)
+            number, operand = self.number(node.operand, "-")
 
             def minus(env: _Env) -> float:
                 return -number(env)
 
-            return self.finish(minus, "num", (operand,))
+            return self.finish(minus, NUMBER, (operand,))
         if isinstance(node.op, ast.UAdd):
-            number, operand = self.number(node.operand)
-            return self.finish(number, "num", (operand,))
+            number, operand = self.number(node.operand, "+")
+            return self.finish(number, NUMBER, (operand,))
         self.fail(f"operator '{_SYMBOLS.get(type(node.op), '?')}' is not allowed", node)
 
     def boolop(self, node: ast.BoolOp) -> _Node:
         """Compile ``and``/``or`` (short-circuiting, always returning a boolean)."""
-        operands = [self.compile(value) for value in node.values]
+        word = "and" if isinstance(node.op, ast.And) else "or"
+        operands = [self.truth(value, word) for value in node.values]
         fns = tuple(operand.fn for operand in operands)
         fn: _Fn
         if isinstance(node.op, ast.And):
@@ -782,7 +878,7 @@ class _Compiler:
             def fn(env: _Env) -> bool:
                 return any(f(env) for f in fns)
 
-        return self.finish(fn, "bool", operands)
+        return self.finish(fn, BOOLEAN, operands)
 
     def compare(self, node: ast.Compare) -> _Node:
         """Compile a (possibly chained) comparison."""
@@ -791,12 +887,10 @@ class _Compiler:
             if not isinstance(op, ast.Eq | ast.NotEq | ast.Lt | ast.LtE | ast.Gt | ast.GtE):
                 symbol = _SYMBOLS.get(type(op), "?")
                 self.fail(f"operator '{symbol}' is not allowed", right)
-        equality = [isinstance(op, ast.Eq | ast.NotEq) for op in ops]
         nodes = [node.left, *node.comparators]
-        operands = []
-        for i, sub in enumerate(nodes):
-            ok = (i == 0 or equality[i - 1]) and (i == len(ops) or equality[i])
-            operands.append(self.compile(sub, text_ok=ok))
+        operands = [self.compile(sub) for sub in nodes]
+        for i, op in enumerate(ops):
+            self.compared(op, nodes[i], operands[i], nodes[i + 1], operands[i + 1])
         checks = [
             self._comparison(op, operands[i], operands[i + 1], self.src.at(nodes[i]))
             for i, op in enumerate(ops)
@@ -823,7 +917,43 @@ class _Compiler:
                     a = b
                 return True
 
-        return self.finish(fn, "bool", operands)
+        return self.finish(fn, BOOLEAN, operands)
+
+    def compared(
+        self, op: ast.cmpop, lnode: ast.AST, left: _Node, rnode: ast.AST, right: _Node
+    ) -> None:
+        """Type-check one comparison ``left op right``.
+
+        Ordering needs numbers; ``==``/``!=`` need two values of the same type, and a
+        text id compared with a text literal needs a valid id.
+        """
+        symbol = _SYMBOLS[type(op)]
+        if not isinstance(op, ast.Eq | ast.NotEq):
+            for sub, operand in ((lnode, left), (rnode, right)):
+                if operand.kind not in ("num", "any"):
+                    hint = " (text can only be compared with == or !=)"
+                    self.mistyped(
+                        sub,
+                        operand.ty,
+                        f"`{symbol}` needs numbers{hint if operand.kind == 'text' else ''}",
+                    )
+            return
+        a, b = left.ty, right.ty
+        if a.kind == "any" or b.kind == "any":
+            return
+        if a.kind != b.kind:
+            self.fail(
+                f"`{self.src.segment(lnode)}` is {a.label} but `{self.src.segment(rnode)}` is "
+                f"{b.label}; `{symbol}` compares values of the same type",
+                lnode,
+            )
+        for ids, other, where in ((a, right, rnode), (b, left, lnode)):
+            if ids.values and other.const:
+                value = other.fn(_EMPTY)
+                if value not in ids.values:
+                    self.fail(
+                        f"unknown {ids.noun} '{value}'{did_you_mean(value, ids.values)}", where
+                    )
 
     @staticmethod
     def _comparison(
@@ -855,9 +985,17 @@ class _Compiler:
 
     def ifexp(self, node: ast.IfExp) -> _Node:
         """Compile ``body if test else orelse``."""
-        test = self.compile(node.test)
+        test = self.truth(node.test, "if")
         body = self.compile(node.body)
         orelse = self.compile(node.orelse)
+        kinds = (body.kind, orelse.kind)
+        if body.kind != orelse.kind and "any" not in kinds:
+            self.fail(
+                f"`{self.src.segment(node.body)}` is {body.ty.label} but "
+                f"`{self.src.segment(node.orelse)}` is {orelse.ty.label}; both choices of "
+                "`... if ... else ...` need the same type",
+                node.orelse,
+            )
         if test.const:
             return body if test.fn(_EMPTY) else orelse
         t, b, o = test.fn, body.fn, orelse.fn
@@ -865,8 +1003,13 @@ class _Compiler:
         def choose(env: _Env) -> Value:
             return b(env) if t(env) else o(env)
 
-        kind = body.kind if body.kind == orelse.kind else "any"
-        return self.finish(choose, kind, (test, body, orelse))
+        if body.ty == orelse.ty:
+            ty = body.ty
+        elif "any" in kinds:
+            ty = ANY
+        else:  # two text ids of different kinds, or an id and text
+            ty = TEXT
+        return self.finish(choose, ty, (test, body, orelse))
 
     def call(self, node: ast.Call) -> _Node:
         """Compile a call of an allowlisted function."""
@@ -888,7 +1031,7 @@ class _Compiler:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 self.fail(_FORBIDDEN[ast.Starred], arg)
-        compiled = [self.number(arg) for arg in node.args]
+        compiled = [self.number(arg, f"{name}()") for arg in node.args]
         low, high, wording = _ARITY[name]
         count = len(node.args)
         if count < low or (high is not None and count > high):
@@ -904,7 +1047,7 @@ class _Compiler:
         if low is not None and high is not None and low > high:
             self.fail(_clamp_message(low, high), node)
         fn = _FUNCTION_BUILDERS[name](fns, offset)
-        return self.finish(fn, "num", (operand for _, operand in compiled))
+        return self.finish(fn, NUMBER, [operand for _, operand in compiled])
 
 
 def _eq(a: Any, b: Any) -> bool:
@@ -1024,18 +1167,32 @@ class Expr:
     Attributes:
         text: The source text.
         names: Sorted unique dotted names the expression reads.
+        ty: Its static type (what it evaluates to; :data:`ANY` when it reads
+            names of unknown type).
+        origin: Where the text was written (see :class:`Origin`), or None.
     """
 
-    __slots__ = ("_fn", "names", "text")
+    __slots__ = ("_fn", "names", "origin", "text", "ty")
 
     text: str
     names: tuple[str, ...]
+    ty: Ty
+    origin: Origin | None
 
-    def __init__(self, text: str, names: tuple[str, ...], fn: _Fn) -> None:
+    def __init__(
+        self,
+        text: str,
+        names: tuple[str, ...],
+        fn: _Fn,
+        ty: Ty = ANY,
+        origin: Origin | None = None,
+    ) -> None:
         """Wrap compiled code; use :func:`parse_expr` to build one."""
         self.text = text
         self.names = names
         self._fn = fn
+        self.ty = ty
+        self.origin = origin
 
     def eval(self, env: Mapping[str, Value]) -> Value:
         """Evaluate the expression.
@@ -1098,6 +1255,18 @@ class Expr:
         return parse_expr, (self.text, self.names)
 
 
+class Origin(Protocol):
+    """Where an expression was written: turns an offset into a source location.
+
+    The loader attaches one to every expression of a scenario or rule pack, so a
+    run-time failure can name file:line:col (computed only when it happens).
+    """
+
+    def locate(self, offset: int) -> tuple[str, int, int, str]:
+        """``(file, line, col, dotted key)`` of character ``offset`` of the text."""
+        ...
+
+
 @dataclass(frozen=True)
 class Effect:
     """One assignment ``target op value`` applied to a numeric state value.
@@ -1109,6 +1278,7 @@ class Effect:
         value: The right-hand side.
         value_offset: Offset of ``value.text`` inside ``text`` (errors raised by
             :meth:`apply` are relative to ``text``).
+        origin: Where ``text`` was written, or None.
     """
 
     text: str
@@ -1116,6 +1286,7 @@ class Effect:
     op: str
     value: Expr
     value_offset: int = field(default=0, repr=False, compare=False)
+    origin: Origin | None = field(default=None, repr=False, compare=False)
 
     def apply(self, env: Mapping[str, Value], current: float) -> float:
         """Compute the new value of the target.
@@ -1154,42 +1325,59 @@ class Effect:
         return result
 
 
-def parse_expr(text: str, names: Collection[str] | KnownNames) -> Expr:
-    """Parse and compile an expression.
+def parse_expr(
+    text: str,
+    names: Collection[str] | KnownNames,
+    *,
+    condition: bool = False,
+    origin: Origin | None = None,
+) -> Expr:
+    """Parse, type-check and compile an expression.
 
     Args:
         text: The expression, e.g. ``"regions.coastal_city.hazard > 0.5 and round >= 2"``.
         names: Dotted names the expression may read. A name containing ``*`` is an
             fnmatch-style pattern (``"fired.*"`` accepts ``fired.anything``). A
-            :class:`KnownNames` is used as it is.
+            :class:`KnownNames` is used as it is (with the types of its names).
+        condition: The expression is a condition: its value must be a boolean or
+            a number, not text.
+        origin: Where the text was written (kept on the result).
 
     Returns:
         The compiled expression.
 
     Raises:
         ExpressionError: The text is invalid, uses a construct outside the
-            language, reads an unknown name, or exceeds a limit.
+            language, reads an unknown name, has a type error, or exceeds a limit.
     """
     src, lead = _prepare(text, "expression")
     tree = _parse(src, lead, "eval", "expression")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(_Src(src, lead), KnownNames.of(names))
     compiled = compiler.compile(tree.body)
-    return Expr(text, tuple(sorted(compiler.names)), compiled.fn)
+    if condition and compiled.kind == "text":
+        compiler.mistyped(tree.body, compiled.ty, "a condition must be true or false")
+    return Expr(text, tuple(sorted(compiler.names)), compiled.fn, compiled.ty, origin)
 
 
 _AUG_OPS: dict[type, str] = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}
 
 
 def parse_effect(
-    text: str, targets: Collection[str] | KnownNames, names: Collection[str] | KnownNames
+    text: str,
+    targets: Collection[str] | KnownNames,
+    names: Collection[str] | KnownNames,
+    *,
+    origin: Origin | None = None,
 ) -> Effect:
-    """Parse an effect: one statement ``target op value``.
+    """Parse an effect: one statement ``target op value``; the value must be a number.
 
     Args:
         text: The effect, e.g. ``"regions.coastal_city.hazard += 0.2"``.
-        targets: Dotted names an effect may assign to (``*`` patterns allowed).
+        targets: Dotted names an effect may assign to (``*`` patterns allowed); every
+            target holds a number.
         names: Dotted names the value may read (``*`` patterns allowed).
+        origin: Where the text was written (kept on the result).
 
     Returns:
         The compiled effect.
@@ -1239,4 +1427,6 @@ def parse_effect(
         value = parse_expr(text[start:end], names)
     except ExpressionError as exc:
         raise ExpressionError(str(exc), exc.offset + start) from None
-    return Effect(text=text, target=target, op=op, value=value, value_offset=start)
+    if value.ty.kind not in ("num", "any"):
+        compiler.mistyped(stmt.value, value.ty, f"`{target} {op}` needs a number")
+    return Effect(text=text, target=target, op=op, value=value, value_offset=start, origin=origin)

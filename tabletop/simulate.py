@@ -30,18 +30,23 @@ from typing import Any
 
 from tabletop.bots import parse_policies, play_to_end
 from tabletop.engine.exercise import Exercise
+from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
 
 __all__ = [
+    "AGREEMENT_KEYS",
     "MAX_RUNS",
     "MAX_WORKERS",
+    "Comparison",
+    "Gap",
     "RunResult",
     "Stat",
     "Summary",
     "baseline_harm",
     "check_policy",
+    "compare",
     "play_run",
     "simulate",
     "summarize",
@@ -51,6 +56,19 @@ MAX_RUNS = 1_000_000
 """Largest accepted number of runs in one batch."""
 MAX_WORKERS = 256
 """Largest accepted number of worker processes."""
+AGREEMENT_KEYS = (
+    "proposed",
+    "countered",
+    "rejected",
+    "active",
+    "honoured",
+    "partial",
+    "broken",
+    "pending",
+)
+"""Negotiation counts of a run: proposals made (counters included), counters, rejections,
+agreements activated, and their commitments honoured / partial / broken / still pending."""
+RATINGS = ("P", "S", "M", "U")
 CHANGE_SHARE = 0.05
 """A run "changes the outcome" when its harm differs from the nobody-acting
 harm of the same seed by more than this share of the latter (or 0.5 when that
@@ -84,6 +102,13 @@ class RunResult:
         figure: What ``figures`` holds: ``score`` or ``reputation``.
         figures: Per-agency figure at the end.
         baseline_harm: Total harm of the same seed played with nobody acting.
+        failures: One line per expression that failed while playing (the effect
+            skipped or the condition taken as false; see ``expression_failed``).
+        injects: Injects that fired, in firing order.
+        agreements: Negotiation counts (:data:`AGREEMENT_KEYS`).
+        objectives: Objective id -> automatic P/S/M/U rating (empty without scoring).
+        tasks: ``objective.task`` -> ``on_time``, ``late``, ``missed`` or ``not_reached``.
+        resurgence_from: The stage each resurgence left.
     """
 
     index: int
@@ -100,6 +125,17 @@ class RunResult:
     figure: str
     figures: dict[str, float]
     baseline_harm: float
+    failures: tuple[str, ...] = ()
+    injects: tuple[str, ...] = ()
+    agreements: dict[str, int] = field(default_factory=dict)
+    objectives: dict[str, str] = field(default_factory=dict)
+    tasks: dict[str, str] = field(default_factory=dict)
+    resurgence_from: tuple[str, ...] = ()
+
+    @property
+    def mean_score(self) -> float:
+        """Mean of the per-agency figures (0 when there are none)."""
+        return math.fsum(self.figures.values()) / len(self.figures) if self.figures else 0.0
 
     @property
     def harm_avoided(self) -> float:
@@ -119,27 +155,132 @@ class RunResult:
 
 @dataclass(frozen=True, slots=True)
 class Stat:
-    """Mean, minimum and maximum of a figure over the runs (and how many runs had it)."""
+    """Mean, minimum, maximum and percentiles of a figure over the runs (and how many had it).
+
+    ``p5`` .. ``p95`` are the 5th, 25th, 50th (median), 75th and 95th percentiles
+    (linear interpolation between the closest ranks).
+    """
 
     mean: float
     min: float
     max: float
     n: int
+    p5: float = 0.0
+    p25: float = 0.0
+    p50: float = 0.0
+    p75: float = 0.0
+    p95: float = 0.0
 
     @classmethod
     def of(cls, values: Sequence[float]) -> Stat:
         """Summarise ``values`` (all zeros when empty)."""
         if not values:
             return cls(0.0, 0.0, 0.0, 0)
-        return cls(math.fsum(values) / len(values), min(values), max(values), len(values))
+        ordered = sorted(values)
+        q = [percentile(ordered, p) for p in PERCENTILES]
+        return cls(math.fsum(values) / len(values), ordered[0], ordered[-1], len(values), *q)
+
+    def rounded(self, digits: int = 2) -> dict[str, float]:
+        """A plain dict with rounded values (for JSON)."""
+        out: dict[str, float] = {
+            "mean": round(self.mean, digits),
+            "min": round(self.min, digits),
+            "max": round(self.max, digits),
+            "n": self.n,
+        }
+        for p in PERCENTILES:
+            out[f"p{p}"] = round(getattr(self, f"p{p}"), digits)
+        return out
+
+
+#: Percentiles every :class:`Stat` carries.
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+def percentile(ordered: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile of sorted ``ordered`` (linear between closest ranks)."""
+    if not ordered:
+        return 0.0
+    pos = (len(ordered) - 1) * p / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+# Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom (then 1.96).
+_T95 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Mean of paired differences (other policy minus this one, same seeds) with a 95% CI."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, diffs: Sequence[float]) -> Gap:
+        """The mean of ``diffs`` and its 95% confidence interval (Student's t)."""
+        n = len(diffs)
+        if n == 0:
+            return cls(0.0, 0.0, 0.0, 0)
+        mean = math.fsum(diffs) / n
+        if n == 1:
+            return cls(mean, mean, mean, 1)
+        var = math.fsum((d - mean) ** 2 for d in diffs) / (n - 1)
+        t = _T95[n - 2] if n - 1 <= len(_T95) else 1.96
+        half = t * math.sqrt(var / n)
+        return cls(mean, mean - half, mean + half, n)
 
     def rounded(self, digits: int = 2) -> dict[str, float]:
         """A plain dict with rounded values (for JSON)."""
         return {
             "mean": round(self.mean, digits),
-            "min": round(self.min, digits),
-            "max": round(self.max, digits),
+            "ci95": [round(self.low, digits), round(self.high, digits)],
             "n": self.n,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The same seeds played with another policy, and the paired gap to this batch.
+
+    Attributes:
+        policy: The other policy.
+        harm: Its total harm.
+        score: Its mean agency score per run.
+        agreements: Its agreements activated per run.
+        broken: Its commitments broken per run.
+        harm_gap: Its harm minus this batch's harm, seed by seed.
+        score_gap: This batch's mean score minus its mean score, seed by seed.
+        summary: The other batch's whole summary.
+    """
+
+    policy: str
+    harm: Stat
+    score: Stat
+    agreements: Stat
+    broken: Stat
+    harm_gap: Gap
+    score_gap: Gap
+    summary: Summary | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "policy": self.policy,
+            "harm": self.harm.rounded(),
+            "mean_score": self.score.rounded(),
+            "agreements_active": self.agreements.rounded(),
+            "commitments_broken": self.broken.rounded(),
+            "harm_gap": self.harm_gap.rounded(),
+            "score_gap": self.score_gap.rounded(),
         }
 
 
@@ -171,6 +312,16 @@ class Summary:
         less_harm: Runs with clearly less harm than nobody acting.
         more_harm: Runs with clearly more harm than nobody acting.
         results: Every run, in batch order.
+        failures: Each distinct expression failure (where, message, what) and the
+            number of runs it happened in.
+        score: Mean agency figure per run.
+        injects: Inject id -> share of the runs in which it fired (scenario order).
+        objectives: Objective id -> ``title``, ``achieved`` (share of runs rated P or S),
+            ``ratings`` (P/S/M/U -> share) and ``tasks`` (task id -> ``text``,
+            ``achieved`` (share done on time), ``late`` (share done late)).
+        resurgence_from: Stage -> share of the runs in which a resurgence left it.
+        agreements: Negotiation count (:data:`AGREEMENT_KEYS`) -> statistics per run.
+        comparison: The same seeds played with another policy (``--compare``).
     """
 
     scenario: str
@@ -195,6 +346,13 @@ class Summary:
     less_harm: int
     more_harm: int
     results: list[RunResult] = field(repr=False)
+    failures: dict[str, int] = field(default_factory=dict)
+    score: Stat = field(default_factory=lambda: Stat.of([]))
+    injects: dict[str, float] = field(default_factory=dict)
+    objectives: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resurgence_from: dict[str, float] = field(default_factory=dict)
+    agreements: dict[str, Stat] = field(default_factory=dict)
+    comparison: Comparison | None = None
 
     @property
     def changed_runs(self) -> int:
@@ -232,6 +390,29 @@ class Summary:
             )
         if self.harm.mean > 0 and self.harm.max > 2 * self.harm.min + 1:
             out.append("Harm varies a lot between seeds (max more than twice min).")
+        for failure, count in self.failures.items():
+            out.append(
+                f"An expression failed in {count} of {self.runs} runs (skipped, play went on): "
+                f"{failure}"
+            )
+        return out
+
+    def warnings(self) -> list[str]:
+        """One line for every inject that never fired and every critical task no run did on time."""
+        out: list[str] = []
+        for inject, share in self.injects.items():
+            if share == 0.0:
+                out.append(
+                    f"Inject '{inject}' never fired in {self.runs} runs: check its stage, "
+                    "round or condition."
+                )
+        for oid, o in self.objectives.items():
+            for tid, task in o["tasks"].items():
+                if task["achieved"] == 0.0:
+                    out.append(
+                        f"Critical task '{tid}' of objective '{oid}' was not done on time in any "
+                        f"of {self.runs} runs ('{self.policy}' bots)."
+                    )
         return out
 
     def to_dict(self, *, with_results: bool = True) -> dict[str, Any]:
@@ -267,10 +448,27 @@ class Summary:
                 "more_harm_runs": self.more_harm,
             },
             "notes": self.notes(),
+            "expression_failures": dict(self.failures),
+            "mean_score": self.score.rounded(),
+            "injects": {k: round(v, 4) for k, v in self.injects.items()},
+            "objectives": _rounded(self.objectives),
+            "resurgence_from": {k: round(v, 4) for k, v in self.resurgence_from.items()},
+            "agreements": {k: v.rounded() for k, v in self.agreements.items()},
+            "comparison": self.comparison.to_dict() if self.comparison is not None else None,
+            "warnings": self.warnings(),
         }
         if with_results:
             out["results"] = [_result_dict(r) for r in self.results]
         return out
+
+
+def _rounded(value: Any) -> Any:
+    """``value`` with every float rounded to 4 digits (nested dicts)."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
 
 
 def _result_dict(r: RunResult) -> dict[str, Any]:
@@ -278,6 +476,7 @@ def _result_dict(r: RunResult) -> dict[str, Any]:
     for k in ("harm", "waste", "mean_trust", "baseline_harm"):
         d[k] = round(d[k], 4)
     d["figures"] = {a: round(v, 2) for a, v in r.figures.items()}
+    d["failures"] = list(r.failures)
     return d
 
 
@@ -321,27 +520,51 @@ def _counterfactual() -> Callable[[Game, int], Any] | None:
     return counterfactual
 
 
-def _figures(ex: Exercise) -> tuple[str, dict[str, float]]:
-    """The per-agency figure: the overall score (0-100) when :mod:`tabletop.scoring` exists.
+def _figures(ex: Exercise) -> tuple[str, dict[str, float], dict[str, str], dict[str, str]]:
+    """Per-agency figure, objective ratings and task results of a run.
 
-    Falls back to the reputation at the end when scoring is not available or
-    fails (the run's ``figure`` says which one it is).
+    The figure is the overall score (0-100) when :mod:`tabletop.scoring` works;
+    otherwise the reputation at the end (the run's ``figure`` says which one it
+    is) and no ratings.
     """
     try:
-        from tabletop.scoring import score_exercise
+        from tabletop.scoring import evaluate
     except ImportError:
-        score_exercise = None
-    if score_exercise is not None:
+        evaluate = None
+    if evaluate is not None:
         try:
-            scores = score_exercise(ex.game, ex.records)
-            return "score", {
-                a: float(s.total.overall.value)
-                for a, s in scores.agencies.items()
-                if s.total.overall.value is not None
+            result = evaluate(ex.game, ex.records)
+            figures = {
+                a: float(sc.total.overall.value)
+                for a, sc in result.scores.agencies.items()
+                if sc.total.overall.value is not None
             }
+            ratings = {o.id: o.auto for o in result.objectives}
+            tasks = {f"{o.id}.{t.id}": t.status for o in result.objectives for t in o.tasks}
+            return "score", figures, ratings, tasks
         except Exception:  # noqa: BLE001 - a scoring problem must not stop a batch
             pass
-    return "reputation", {a: s.reputation for a, s in ex.state.agencies.items()}
+    return "reputation", {a: s.reputation for a, s in ex.state.agencies.items()}, {}, {}
+
+
+def _negotiation(ex: Exercise) -> dict[str, int]:
+    """Negotiation counts of a finished run (:data:`AGREEMENT_KEYS`)."""
+    out = dict.fromkeys(AGREEMENT_KEYS, 0)
+    for rec in ex.records:
+        e = rec.event
+        kind = e.kind
+        if kind == "proposal_made":
+            out["proposed"] += 1
+            if e.parent is not None:
+                out["countered"] += 1
+        elif kind == "proposal_closed" and e.status == "rejected":
+            out["rejected"] += 1
+        elif kind == "agreement_activated":
+            out["active"] += 1
+        elif kind == "commitment_resolved":
+            out[e.status] += 1
+    out["pending"] = sum(1 for c in ex.state.commitments.values() if c.status == "pending")
+    return out
 
 
 def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
@@ -364,7 +587,8 @@ def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
     play_to_end(ex, policies)
     stage_rounds = dict.fromkeys(game.stage_ids, 0)
     stages: list[str] = []
-    resurgences = 0
+    resurgence_from: list[str] = []
+    injects: list[str] = []
     for rec in ex.records:
         e = rec.event
         if e.kind == "round_resolved":
@@ -372,10 +596,12 @@ def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
         elif e.kind == "stage_changed":
             stages.append(e.to_stage)
             if e.reason == "resurgence":
-                resurgences += 1
+                resurgence_from.append(e.from_stage or "")
+        elif e.kind == "inject_fired":
+            injects.append(e.inject)
     regions = ex.state.regions.values()
     base = baseline_harm(game, seed)
-    figure, figures = _figures(ex)
+    figure, figures, ratings, tasks = _figures(ex)
     return RunResult(
         index=index,
         seed=seed,
@@ -387,10 +613,18 @@ def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
         ended=ex.state.ended_reason or ex.state.phase,
         stage_rounds=stage_rounds,
         stages=stages,
-        resurgences=resurgences,
+        resurgences=len(resurgence_from),
         figure=figure,
         figures=figures,
         baseline_harm=base,
+        failures=tuple(
+            describe_failure(e, when=False, done=False) for e in failures_in(ex.records)
+        ),
+        injects=tuple(injects),
+        agreements=_negotiation(ex),
+        objectives=ratings,
+        tasks=tasks,
+        resurgence_from=tuple(resurgence_from),
     )
 
 
@@ -441,6 +675,7 @@ def simulate(
     workers: int = 1,
     progress: Progress | None = None,
     game: Game | None = None,
+    compare_with: str | None = None,
 ) -> Summary:
     """Play ``runs`` seeded exercises of the scenario at ``path`` and summarise them.
 
@@ -452,6 +687,8 @@ def simulate(
         workers: Worker processes; 1 plays in this process.
         progress: Called with the number of finished runs after each chunk.
         game: The already loaded game (saves loading it again in this process).
+        compare_with: Another policy to play the same seeds with; the summary's
+            ``comparison`` then holds the paired gap (``progress`` counts both batches).
 
     Raises:
         ScenarioError: the scenario has problems.
@@ -467,13 +704,38 @@ def simulate(
 
         game = load_game(path)
     check_policy(policy, game)
+    if compare_with is not None:
+        check_policy(compare_with, game)
     first = game.scenario.scenario.seed if seed is None else seed
     if not 0 <= first <= 2**63 - 1 - runs:
         raise TabletopError(f"--seed must be between 0 and 2**63 - 1 - runs (got {first})")
     jobs = [(i, first + i) for i in range(runs)]
+    workers = min(workers, runs)
+    summary = _batch(game, path, policy, jobs, first, workers, progress)
+    if compare_with is not None:
+        offset = progress
+        if progress is not None:
+
+            def offset(done: int) -> None:
+                progress(runs + done)
+
+        other = _batch(game, path, compare_with, jobs, first, workers, offset)
+        summary.comparison = compare(summary, other)
+    return summary
+
+
+def _batch(
+    game: Game,
+    path: str,
+    policy: str,
+    jobs: list[tuple[int, int]],
+    first: int,
+    workers: int,
+    progress: Progress | None,
+) -> Summary:
+    """Play ``jobs`` with ``policy`` and summarise them."""
     started = time.perf_counter()
     results: list[RunResult] = []
-    workers = min(workers, runs)
     if workers == 1:
         for index, s in jobs:
             results.append(play_run(game, policy, s, index))
@@ -543,6 +805,33 @@ def summarize(
     figure = kinds.pop() if len(kinds) == 1 else "mixed"
     agencies = {a: Stat.of([r.figures[a] for r in results if a in r.figures]) for a in game.order}
     stages = {s: Stat.of([r.stage_rounds.get(s, 0) for r in results]) for s in game.stage_ids}
+    n = len(results) or 1
+    fired = Counter(i for r in results for i in dict.fromkeys(r.injects))
+    injects = {i.id: fired.get(i.id, 0) / n for i in game.scenario.injects}
+    scored = [r for r in results if r.objectives]
+    objectives: dict[str, dict[str, Any]] = {}
+    if scored:
+        m = len(scored)
+        for o in game.scenario.objectives:
+            ratings = Counter(r.objectives.get(o.id, "U") for r in scored)
+            tasks: dict[str, Any] = {}
+            for t in o.tasks:
+                key = f"{o.id}.{t.id}"
+                status = Counter(r.tasks.get(key, "missed") for r in scored)
+                tasks[t.id] = {
+                    "text": t.text,
+                    "achieved": status["on_time"] / m,
+                    "late": status["late"] / m,
+                }
+            objectives[o.id] = {
+                "title": o.title,
+                "achieved": (ratings["P"] + ratings["S"]) / m,
+                "ratings": {k: ratings[k] / m for k in RATINGS},
+                "tasks": tasks,
+            }
+    left = Counter(st for r in results for st in dict.fromkeys(r.resurgence_from))
+    resurgence_from = {st: left.get(st, 0) / n for st in game.stage_ids}
+    agreements = {k: Stat.of([r.agreements.get(k, 0) for r in results]) for k in AGREEMENT_KEYS}
     return Summary(
         scenario=game.scenario.scenario.id,
         title=game.scenario.scenario.title,
@@ -566,4 +855,26 @@ def summarize(
         less_harm=sum(1 for r in results if r.changed < 0),
         more_harm=sum(1 for r in results if r.changed > 0),
         results=results,
+        failures=dict(Counter(f for r in results for f in dict.fromkeys(r.failures))),
+        score=Stat.of([r.mean_score for r in results]),
+        injects=injects,
+        objectives=objectives,
+        resurgence_from=resurgence_from,
+        agreements=agreements,
+    )
+
+
+def compare(summary: Summary, other: Summary) -> Comparison:
+    """The paired comparison of ``other`` (same seeds, another policy) with ``summary``."""
+    theirs = {r.seed: r for r in other.results}
+    pairs = [(r, theirs[r.seed]) for r in summary.results if r.seed in theirs]
+    return Comparison(
+        policy=other.policy,
+        harm=other.harm,
+        score=other.score,
+        agreements=other.agreements.get("active", Stat.of([])),
+        broken=other.agreements.get("broken", Stat.of([])),
+        harm_gap=Gap.of([b.harm - a.harm for a, b in pairs]),
+        score_gap=Gap.of([a.mean_score - b.mean_score for a, b in pairs]),
+        summary=other,
     )

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tabletop.engine.exercise import Exercise
+from tabletop.engine.failures import describe_failure, failures_in
 
 
 def summary_data(ex: Exercise) -> dict[str, object]:
@@ -44,6 +45,7 @@ def summary_data(ex: Exercise) -> dict[str, object]:
         "commitments": dict(commitments),
         "flags": dict(flags),
         "events": len(ex.records),
+        "expression_failures": [describe_failure(e) for e in failures_in(ex.records)],
     }
 
 
@@ -65,6 +67,14 @@ def summary_renderable(ex: Exercise) -> Group:
         head.append(
             "Flags: " + ", ".join(f"{k} x{v}" for k, v in sorted(d["flags"].items())) + "\n"
         )  # type: ignore[union-attr]
+    failures: list[str] = d["expression_failures"]  # type: ignore[assignment]
+    if failures:
+        head.append(
+            f"Expressions that failed while playing (skipped, play went on): {len(failures)}\n",
+            style="yellow",
+        )
+        for line in failures:
+            head.append(f"  {line}\n", style="yellow")
     table = Table(title="Regions at the end", show_lines=False)
     for col in ("region", "hazard", "harm", "waste", "trust"):
         table.add_column(col, justify="left" if col == "region" else "right")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tabletop.describe import NO_COMMITMENT, action_title, commitments_text, recipients
+from tabletop.describe import (
+    NO_COMMITMENT,
+    action_title,
+    commitment_text,
+    commitments_text,
+    fmt_amount,
+    recipients,
+)
 from tabletop.engine.game import Game
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
@@ -88,19 +95,29 @@ def test_recipients() -> None:
 
 def test_report_and_log_name_an_unknown_action_alike(game: Game) -> None:
     e = action(action="no_such_action", handler="custom", region=None, target="mem")
-    assert sentence(game, e) == "county: no_such_action (mem)."
-    assert log_line(game, record(e)) == "county: no_such_action -> mem"
+    county = "Linhe County Government"
+    mem = "Ministry of Emergency Management"
+    assert sentence(game, e) == f"{county}: no_such_action ({mem})."
+    assert log_line(game, record(e)) == f"{county}: no_such_action -> {mem}"
     known = action()
-    assert log_line(game, record(known)) == "county: Monitor a region in linhe"
-    assert sentence(game, known) == "county monitors linhe."  # the report's own verb
+    assert log_line(game, record(known)) == f"{county}: Monitor a region in Linhe county"
+    assert sentence(game, known) == f"{county} monitors Linhe county."  # the report's own verb
 
 
 def test_report_and_log_name_commitments_alike(game: Game) -> None:
+    named = commitment_text(game, RESCUE)
+    assert named == (
+        "Linhe County Government -> Province A Water Resources Department: "
+        "deliver 3 Rescue teams to Linhe county by round 2"
+    )
     full = proposal([RESCUE])
     assert sentence(game, full) == (
-        f"county proposes P1, a mutual aid with a_water: {RESCUE.describe()}."
+        "Linhe County Government proposes P1, a mutual aid with "
+        f"Province A Water Resources Department: {named}."
     )
-    assert log_line(game, record(full)) == f"county proposed P1: Rescue teams - {RESCUE.describe()}"
+    assert log_line(game, record(full)) == (
+        f"Linhe County Government proposed P1: Rescue teams - {named}"
+    )
     empty = proposal([])
     assert sentence(game, empty).endswith(": no concrete commitment.")
     assert log_line(game, record(empty)).endswith(" - no concrete commitment")
@@ -111,5 +128,37 @@ def test_report_and_log_name_addressees(game: Game) -> None:
     assert sentence(game, everyone).startswith("Inject 'Levee seepage' to everyone: ")
     assert log_line(game, record(everyone)) == "Inject [event] to all: Levee seepage"
     some = inject(["county", "mem"])
-    assert sentence(game, some).startswith("Inject 'Levee seepage' to county, mem: ")
-    assert log_line(game, record(some)) == "Inject [event] to county, mem: Levee seepage"
+    names = "Linhe County Government, Ministry of Emergency Management"
+    assert sentence(game, some).startswith(f"Inject 'Levee seepage' to {names}: ")
+    assert log_line(game, record(some)) == f"Inject [event] to {names}: Levee seepage"
+
+
+def test_warnings_take_the_right_article(game: Game) -> None:
+    orange = action(action="issue_warning", handler="issue_warning", level="orange")
+    assert "issues an orange warning for Linhe county" in sentence(game, orange)
+    assert log_line(game, record(orange)).endswith("(an orange warning)")
+    red = action(action="issue_warning", handler="issue_warning", level="red")
+    assert "issues a red warning" in sentence(game, red)
+
+
+def test_big_amounts_are_not_scientific(game: Game) -> None:
+    pay = action(
+        action="transfer_payment",
+        handler="transfer_payment",
+        region=None,
+        target="county",
+        amount=1_000_000,
+    )
+    assert "1,000,000" in sentence(game, pay)
+    assert "1,000,000 funds" in log_line(game, record(pay))
+    assert "e+" not in sentence(game, pay) + log_line(game, record(pay))
+    assert fmt_amount(1_000_000) == "1,000,000"
+
+
+def test_formalize_does_not_say_agreement_twice(game: Game) -> None:
+    formal = [a for a, r in game.rules.actions.items() if r.handler == "formalize"]
+    assert formal
+    e = action(action=formal[0], handler="formalize", region=None, agreement="P1")
+    line = log_line(game, record(e))
+    assert "agreement agreement" not in line.lower()
+    assert line.endswith("P1")

@@ -25,6 +25,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "tabletop.bots": ("tabletop.bots", "tabletop.scripts", "tabletop.summary"),
     "tabletop.scoring": ("tabletop.scoring",),
     "tabletop.report": ("tabletop.report",),
+    "tabletop.roles": (
+        "tabletop.roles",
+        "tabletop.journal.export",
+        "tabletop.tui.session",
+        "tabletop.tui.bot_seat",
+    ),
 }
 #: Modules that may not exist yet: skipped only when that exact module is missing.
 OPTIONAL = ("tabletop.scoring", "tabletop.report")

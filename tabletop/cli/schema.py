@@ -6,12 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
+from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
-    p = sub.add_parser("schema", help="write JSON Schema files for editors")
+    p = sub.add_parser("schema", help=COMMANDS["schema"])
     p.add_argument("--out", default="schema", help="output folder (default: ./schema)")
     return p
 

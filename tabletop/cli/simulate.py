@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tabletop.bots import POLICIES
+from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 from tabletop.simulate import Stat, Summary
 
@@ -20,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
     p = sub.add_parser(
         "simulate",
-        help="play many seeded exercises headless with bots and summarise the outcomes",
+        help=COMMANDS["simulate"],
         description=(
             "Play N exercises of a scenario headless and in memory (run i uses seed S+i), each "
             "also played with nobody acting, and print a summary: harm, waste, trust, stage "
@@ -46,6 +47,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="S",
         help="seed of the first run, S+i for run i (default: the scenario's seed)",
     )
+    p.add_argument(
+        "--compare",
+        metavar="POLICY",
+        help="also play the same seeds with POLICY (e.g. selfish) and show the paired gap "
+        "in harm and score with a 95%% confidence interval",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the balance page (self-contained HTML with charts) to FILE, e.g. balance.html",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument(
         "--no-results",
@@ -53,6 +66,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="with --json: leave out the per-run results",
     )
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (status 1) when an expression fails in any run, instead of skipping it",
+    )
     return p
 
 
@@ -68,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         raise TabletopError(f"--workers must be at least 1 (got {args.workers})")
     game = load_game(args.scenario)
     check_policy(args.bots, game)
+    if args.compare is not None:
+        check_policy(args.compare, game)
+    total = args.runs * (2 if args.compare else 1)
     show = not args.no_progress and err_console.is_terminal
     shown: AbstractContextManager[object] = nullcontext()
     progress: Callable[[int], None] | None = None
@@ -90,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
             console=err_console,
             transient=True,
         )
-        task = bar.add_task(f"{game.scenario.scenario.id} ({args.bots})", total=args.runs)
+        label = args.bots + (f" vs {args.compare}" if args.compare else "")
+        task = bar.add_task(f"{game.scenario.scenario.id} ({label})", total=total)
         shown = bar
 
         def progress(done: int) -> None:
@@ -105,6 +127,22 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=progress,
             game=game,
+            compare_with=args.compare,
+        )
+    if args.output:
+        from pathlib import Path
+
+        from tabletop.report.balance import to_html
+
+        try:
+            Path(args.output).write_text(to_html(summary), encoding="utf-8")
+        except OSError as exc:
+            raise TabletopError(f"{args.output}: cannot write ({exc.strerror})") from None
+        err_console.print(f"balance page: {args.output}", markup=False)
+    if args.strict and summary.failures:
+        first, count = next(iter(summary.failures.items()))
+        raise TabletopError(
+            f"{first}: an expression failed in {count} of {summary.runs} runs (--strict)"
         )
     if args.json:
         data = summary.to_dict(with_results=not args.no_results)
@@ -150,10 +188,54 @@ def summary_renderable(s: Summary) -> RenderableType:
     agencies = _stat_table(f"Agencies: {label}", "agency")
     for name, stat in s.agencies.items():
         agencies.add_row(*_row(name, stat))
-    tail = Text()
-    tail.append(
-        f"Resurgence in {s.resurgence_runs} of {s.runs} runs ({s.share(s.resurgence_runs):.0%}).\n"
+    injects = Table(title="Injects: share of runs in which each fired", title_justify="left")
+    injects.add_column("inject")
+    injects.add_column("fired", justify="right")
+    for name, share in s.injects.items():
+        injects.add_row(name, Text(f"{share:.0%}", style="red" if share == 0 else ""))
+    objectives = Table(
+        title="Objectives: share of runs rated P/S/M/U; critical tasks done on time",
+        title_justify="left",
     )
+    objectives.add_column("objective / task")
+    objectives.add_column("achieved", justify="right")
+    for r in ("P", "S", "M", "U"):
+        objectives.add_column(r, justify="right")
+    for oid, o in s.objectives.items():
+        objectives.add_row(
+            oid, f"{o['achieved']:.0%}", *(f"{o['ratings'][r]:.0%}" for r in ("P", "S", "M", "U"))
+        )
+        for tid, t in o["tasks"].items():
+            objectives.add_row(
+                f"  {tid}", Text(f"{t['achieved']:.0%}", style="red" if t["achieved"] == 0 else "")
+            )
+    negotiation = _stat_table("Negotiation per run", "count")
+    for name, stat in s.agreements.items():
+        negotiation.add_row(*_row(name, stat))
+    tail = Text()
+    spread = s.harm
+    tail.append(
+        f"Harm percentiles: p5 {spread.p5:.1f}, p25 {spread.p25:.1f}, median {spread.p50:.1f}, "
+        f"p75 {spread.p75:.1f}, p95 {spread.p95:.1f}; mean agency score {s.score.mean:.1f} "
+        f"(p5 {s.score.p5:.1f}, p95 {s.score.p95:.1f}).\n"
+    )
+    tail.append(
+        f"Resurgence in {s.resurgence_runs} of {s.runs} runs ({s.share(s.resurgence_runs):.0%})"
+        + "".join(
+            f"; from {stage} in {share:.0%}" for stage, share in s.resurgence_from.items() if share
+        )
+        + ".\n"
+    )
+    if s.comparison is not None:
+        c = s.comparison
+        tail.append(
+            f"'{c.policy}' on the same seeds: mean harm {c.harm.mean:.1f} "
+            f"(gap {c.harm_gap.mean:+.1f}, 95% CI {c.harm_gap.low:+.1f} to {c.harm_gap.high:+.1f}); "
+            f"mean score {c.score.mean:.1f} (gap {c.score_gap.mean:+.1f}, 95% CI "
+            f"{c.score_gap.low:+.1f} to {c.score_gap.high:+.1f}); agreements {c.agreements.mean:.1f}, "
+            f"commitments broken {c.broken.mean:.1f} per run.\n",
+            style="bold",
+        )
     tail.append(
         f"Cooperation changes the outcome in {s.changed_runs} of {s.runs} runs "
         f"({s.share(s.changed_runs):.0%}): less harm than nobody acting in {s.less_harm}, "
@@ -166,4 +248,10 @@ def summary_renderable(s: Summary) -> RenderableType:
     tail.append(f"Ended: {ended}.\n")
     for note in s.notes():
         tail.append(f"Note: {note}\n", style="yellow")
-    return Group(head, outcome, stages, agencies, tail)
+    for warning in s.warnings():
+        tail.append(f"Warning: {warning}\n", style="red")
+    parts: list[RenderableType] = [head, outcome, stages, agencies, injects]
+    if s.objectives:
+        parts.append(objectives)
+    parts += [negotiation, tail]
+    return Group(*parts)

@@ -10,12 +10,15 @@ evolving the live state avoids both a copy and a second pass.
 from __future__ import annotations
 
 import random
+import re
+from datetime import date
 from typing import TypeVar
 
 from pydantic import BaseModel
 
 from tabletop import ENGINE_VERSION
 from tabletop.engine.evolve import evolve
+from tabletop.engine.failures import failure
 from tabletop.engine.game import Game
 from tabletop.engine.legal import (
     NEGOTIATION,
@@ -34,24 +37,32 @@ from tabletop.engine.names import (
     get_value,
     region_values,
 )
-from tabletop.errors import IllegalCommand
+from tabletop.engine.resolve import fund_worth
+from tabletop.errors import ExpressionError, IllegalCommand
 from tabletop.expr import did_you_mean
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
+from tabletop.model.evaluation import FEEDBACK_QUESTIONS
 from tabletop.model.rules import MECHANISMS, WARNING_LEVELS
 from tabletop.model.state import ExerciseState, clone_state
 
 
 def rng_for(state: ExerciseState, salt: str) -> random.Random:
-    """The exercise's random stream at this point of the journal.
+    """The random stream of one draw site in the current round.
 
-    Seeded from (exercise seed, events applied, salt), so a resumed or replayed
-    exercise draws exactly what the original drew. Outcomes go into events.
+    Seeded from (exercise seed, round, salt), where the salt names the decision
+    that draws (``resolve`` for the end-of-round resolution; a draw inside a
+    player's decision would name the agency and its decision in the round). Not
+    from the journal position: an observation, a pause or a rating, which change
+    nothing in the game, do not move any draw. A resumed or replayed exercise
+    draws what the original drew; outcomes go into events anyway.
     """
-    return random.Random(f"{state.seed}:{state.events}:{salt}")
+    return random.Random(f"{state.seed}:{state.round}:{salt}")
 
 
 _E = TypeVar("_E", bound=BaseModel)
+#: Ids of improvement-plan rows (``flag.waste.mem``, ``task.<objective>.<task>``...).
+_PLAN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def _shared(game: Game, kind: type[_E], **fields: str | int) -> _E:
@@ -173,14 +184,23 @@ def _fire_due_injects(game: Game, w: _Work) -> None:
         if inj.when is not None:
             if env is None:
                 env = StateEnv(s)
-            if not game.conditions[f"inject:{inj.id}"].truthy(env):
+            when = game.conditions[f"inject:{inj.id}"]
+            try:
+                due = when.truthy(env)
+            except ExpressionError as exc:  # journaled; the condition counts as false
+                w.emit(failure(s, "inject", inj.id, "when", when, exc))
                 continue
-        w.emit(_inject_event(game, s, inj.id, manual=False))
+            if not due:
+                continue
+        for event in _inject_events(game, s, inj.id, manual=False):
+            w.emit(event)
 
 
-def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool) -> ev.InjectFired:
+def _inject_events(game: Game, s: ExerciseState, inject_id: str, *, manual: bool) -> list[ev.Event]:
+    """The inject's ``inject_fired``, then an ``expression_failed`` per effect that failed."""
     inj = game.injects[inject_id]
     changes: dict[str, float] = {}
+    failed: list[ev.Event] = []
     effects = game.inject_effects.get(inject_id, ())
     if effects:
         env = StateEnv(s)
@@ -188,8 +208,11 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
             current = changes.get(eff.target)
             if current is None:
                 current = get_value(s, eff.target)
-            changes[eff.target] = clamp_for(eff.target, eff.apply(env, current))
-    return ev.InjectFired(
+            try:
+                changes[eff.target] = clamp_for(eff.target, eff.apply(env, current))
+            except ExpressionError as exc:  # journaled; this effect is skipped
+                failed.append(failure(s, "inject", inject_id, "effect", eff, exc))
+    fired = ev.InjectFired(
         inject=inj.id,
         round=s.round,
         stage=s.stage,
@@ -201,6 +224,7 @@ def _inject_event(game: Game, s: ExerciseState, inject_id: str, *, manual: bool)
         manual=manual,
         changes=changes,
     )
+    return [fired, *failed]
 
 
 def _end_turn(game: Game, state: ExerciseState, cmd: cm.EndTurn) -> list[ev.Event]:
@@ -273,15 +297,17 @@ def _take_action(game: Game, state: ExerciseState, cmd: cm.TakeAction) -> list[e
             cmd.amount <= stock + 1e-9,
             f"the amount {cmd.amount:g} is more than the {stock:g} {cmd.resource} you hold",
         )
-    events: list[ev.Event] = [_action_event(game, state, cmd, handler)]
+    failed: list[ev.Event] = []
+    events: list[ev.Event] = [_action_event(game, state, cmd, handler, failed)]
     if handler in ("directive", "assign_counterpart"):
         events.append(_directive_event(state, cmd, counterpart=handler == "assign_counterpart"))
-    return events
+    return events + failed
 
 
 def _action_event(
-    game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str
+    game: Game, state: ExerciseState, cmd: cm.TakeAction, handler: str, failed: list[ev.Event]
 ) -> ev.ActionTaken:
+    """The action's event; an ``expression_failed`` per effect that failed goes to ``failed``."""
     sc = game.scenario
     f = game.rules.formula
     rule = game.action(cmd.action)
@@ -347,7 +373,9 @@ def _action_event(
     elif handler in ("special_funds", "transfer_payment", "compensate"):
         assert cmd.target is not None
         add(f"agencies.{agency}.budget", -amount)
-        add(f"agencies.{cmd.target}.budget", amount)
+        # Special funds and transfer payments are worth more where fiscal capacity is low.
+        worth = amount if handler == "compensate" else fund_worth(game, cmd.target, amount)
+        add(f"agencies.{cmd.target}.budget", worth)
         if handler == "special_funds":
             initial = sc.agencies[cmd.target].budget
             if initial > 0 and state.agencies[cmd.target].budget > 0.5 * initial:
@@ -371,7 +399,9 @@ def _action_event(
         # What is sent fulfils open requests to this agency for the region, oldest first
         # (as for commitments; a blind deployment is already penalised by what arrives).
         left = amount
-        for qid, q in state.requests.items():
+        requests = state.requests
+        for qid in state.requests_to.get(agency, ()):
+            q = requests[qid]
             if left <= 1e-9:
                 break
             if (
@@ -394,7 +424,12 @@ def _action_event(
             cur = changes.get(name)
             if cur is None:
                 cur = get_value(state, name)
-            changes[name] = clamp_for(name, eff.apply(env, cur))
+            try:
+                changes[name] = clamp_for(name, eff.apply(env, cur))
+            except ExpressionError as exc:  # journaled; this effect is skipped
+                failed.append(
+                    failure(state, "action", cmd.action, "effect", eff, exc, agency=agency)
+                )
     return ev.ActionTaken(
         agency=agency,
         action=cmd.action,
@@ -469,7 +504,9 @@ def _action_env(
 
 
 def _directed_by(state: ExerciseState, agency: str, action: str, region: str | None) -> str | None:
-    for did, d in state.directives.items():
+    directives = state.directives
+    for did in state.directives_to.get(agency, ()):
+        d = directives[did]
         if (
             d.target == agency
             and d.status == "pending"
@@ -492,7 +529,9 @@ def _progress(
 ) -> dict[str, float]:
     """New progress of the agency's pending commitments that this action serves."""
     out: dict[str, float] = {}
-    for cid, c in state.commitments.items():
+    commitments = state.commitments
+    for cid in state.debts.get(agency, ()):
+        c = commitments[cid]
         s = c.spec
         if c.status != "pending" or s.debtor != agency:
             continue
@@ -597,7 +636,8 @@ def _propose(game: Game, state: ExerciseState, cmd: cm.ProposeAgreement) -> list
             mechanism=mechanism,
             parties=parties,
             commitments=cmd.commitments,
-            title=cmd.title or f"{mechanism.replace('_', ' ')} ({', '.join(parties)})",
+            title=cmd.title
+            or f"{mechanism.replace('_', ' ')} ({', '.join(_agency_name(game, p) for p in parties)})",
             round=state.round,
             stage=state.stage,
             flags=flags,
@@ -719,7 +759,7 @@ def _release(game: Game, state: ExerciseState, cmd: cm.ReleaseInject) -> list[ev
         f"unknown inject '{cmd.inject}'{did_you_mean(cmd.inject, game.injects)}",
     )
     _require(cmd.inject not in state.fired, f"inject '{cmd.inject}' has already fired")
-    return [_inject_event(game, state, cmd.inject, manual=True)]
+    return _inject_events(game, state, cmd.inject, manual=True)
 
 
 def _force_stage(game: Game, state: ExerciseState, cmd: cm.ForceStage) -> list[ev.Event]:
@@ -793,6 +833,130 @@ def _confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev
     return [ev.RatingConfirmed(objective=cmd.objective, rating=cmd.rating, note=cmd.note)]
 
 
+def _after_end(state: ExerciseState, what: str) -> None:
+    _require(
+        state.phase == "ended",
+        f"{what} comes after the exercise: end it first (facilitator F8 / end_exercise)",
+    )
+
+
+def _feedback(game: Game, state: ExerciseState, cmd: cm.SubmitFeedback) -> list[ev.Event]:
+    _after_end(state, "participant feedback")
+    agencies = list(game.scenario.agencies)
+    if cmd.agency not in agencies:
+        raise IllegalCommand(f"unknown agency '{cmd.agency}'{did_you_mean(cmd.agency, agencies)}")
+    for question, value in cmd.ratings.items():
+        if question not in FEEDBACK_QUESTIONS:
+            raise IllegalCommand(
+                f"unknown feedback question '{question}'"
+                f"{did_you_mean(question, list(FEEDBACK_QUESTIONS))}"
+            )
+        _require(1 <= value <= 5, f"feedback rating '{question}' must be 1 to 5, not {value}")
+    texts = (cmd.strengths, cmd.improvements, cmd.comments)
+    _require(
+        any(t.strip() for t in texts) or bool(cmd.ratings),
+        "the feedback form is empty: write a strength, an area for improvement or a rating",
+    )
+    return [
+        ev.FeedbackSubmitted(
+            agency=cmd.agency,
+            author=cmd.author.strip(),
+            strengths=cmd.strengths.strip(),
+            improvements=cmd.improvements.strip(),
+            ratings={q: cmd.ratings[q] for q in FEEDBACK_QUESTIONS if q in cmd.ratings},
+            comments=cmd.comments.strip(),
+        )
+    ]
+
+
+#: Prefix of the ids of injects the facilitator writes during play (``adhoc.1``, ...).
+ADHOC_PREFIX = "adhoc."
+
+
+def _release_adhoc(game: Game, state: ExerciseState, cmd: cm.ReleaseAdHocInject) -> list[ev.Event]:
+    _running(state)
+    to = list(dict.fromkeys(cmd.to))
+    if "all" in to:
+        to = ["all"]
+    for a in to:
+        if a != "all" and a not in game.scenario.agencies:
+            raise IllegalCommand(f"unknown agency '{a}'{did_you_mean(a, game.scenario.agencies)}")
+    _require(bool(cmd.title.strip()), "the inject needs a title")
+    _require(bool(cmd.text.strip()), "the inject needs a text")
+    n = 1 + sum(1 for i in state.fired if i.startswith(ADHOC_PREFIX))
+    return [
+        ev.InjectFired(
+            inject=f"{ADHOC_PREFIX}{n}",
+            round=state.round,
+            stage=state.stage,
+            to=to,
+            private=("all" not in to) if cmd.private is None else cmd.private,
+            type=cmd.type,
+            title=cmd.title.strip(),
+            text=cmd.text.strip(),
+            manual=True,
+        )
+    ]
+
+
+def _iso_date(value: str | None, what: str) -> str | None:
+    """``value`` stripped, checked as ``YYYY-MM-DD`` (None and "" pass)."""
+    if value is None or not value.strip():
+        return value if value is None else ""
+    value = value.strip()
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise IllegalCommand(f"the {what} date '{value}' is not a date: write YYYY-MM-DD") from None
+    _require(len(value) == 10, f"the {what} date '{value}' is not a date: write YYYY-MM-DD")
+    return value
+
+
+def _plan_update(game: Game, state: ExerciseState, cmd: cm.UpdatePlanAction) -> list[ev.Event]:
+    _after_end(state, "the improvement plan")
+    _require(
+        _PLAN_ID.fullmatch(cmd.action) is not None,
+        f"'{cmd.action}' is not an improvement-plan action id",
+    )
+    start = _iso_date(cmd.start, "start")
+    due = _iso_date(cmd.due, "due")
+    if start and due:
+        _require(start <= due, f"the due date {due} is before the start date {start}")
+    fields = (cmd.owner, cmd.poc, start, due, cmd.status)
+    _require(
+        any(f is not None for f in fields),
+        "nothing to change: give owner, poc, start, due or status",
+    )
+    return [
+        ev.PlanActionUpdated(
+            action=cmd.action,
+            owner=None if cmd.owner is None else cmd.owner.strip(),
+            poc=None if cmd.poc is None else cmd.poc.strip(),
+            start=start,
+            due=due,
+            status=cmd.status,
+        )
+    ]
+
+
+def _set_pin(game: Game, state: ExerciseState, cmd: cm.SetFacilitatorPin) -> list[ev.Event]:
+    _require(state.phase != "setup", "the exercise has not started")
+    return [
+        ev.FacilitatorPinSet(scheme=cmd.scheme, salt=cmd.salt, digest=cmd.digest, round=state.round)
+    ]
+
+
+def _access_refused(
+    game: Game, state: ExerciseState, cmd: cm.RecordAccessRefused
+) -> list[ev.Event]:
+    _require(state.phase != "setup", "the exercise has not started")
+    return [
+        ev.FacilitatorAccessRefused(
+            action=cmd.action, seat=cmd.seat, reason=cmd.reason, round=state.round
+        )
+    ]
+
+
 _DISPATCH = {
     "start": _start,
     "take_action": _take_action,
@@ -809,4 +973,15 @@ _DISPATCH = {
     "undo_turn": _undo,
     "end_exercise": _end,
     "confirm_rating": _confirm,
+    "submit_feedback": _feedback,
+    "update_plan_action": _plan_update,
+    "release_adhoc_inject": _release_adhoc,
+    "set_facilitator_pin": _set_pin,
+    "record_access_refused": _access_refused,
 }
+
+
+def _agency_name(game: Game, agency: str) -> str:
+    """An agency's name for a default proposal title (its id when unknown)."""
+    ag = game.scenario.agencies.get(agency)
+    return ag.name if ag is not None else agency

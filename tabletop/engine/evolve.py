@@ -90,13 +90,21 @@ def _changes(state: ExerciseState, changes: dict[str, float]) -> None:
 
 def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
     """Apply ``event`` to ``state`` in place and return it. Never raises for engine events."""
-    state.events += 1
     k = event.kind
+    if k in ev.SESSION_KINDS:
+        return state  # about the terminals (PIN, refused access), not the game
+    state.events += 1
     if k == "action_taken":
         _action(state, event)
     elif k == "turn_started":
         state.active = event.agency
-        state.turn = state.order.index(event.agency) if event.agency in state.order else -1
+        order = state.order
+        nxt = state.turn + 1
+        # Turns go in order (agency ids are unique): look the index up only when not.
+        if nxt < len(order) and order[nxt] == event.agency:
+            state.turn = nxt
+        else:
+            state.turn = order.index(event.agency) if event.agency in order else -1
         state.turn_actions = 0
         if (ag := state.agencies.get(event.agency)) is not None:
             ag.points = event.points
@@ -134,6 +142,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             p.status = "active"
             p.paper = event.paper
             for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
+                if cid not in state.commitments:
+                    state.debts.setdefault(spec.debtor, []).append(cid)
                 state.commitments[cid] = Commitment(cid, p.id, spec)
     elif k == "proposal_closed":
         _settled(state, event.proposal)
@@ -141,6 +151,8 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
             p.status = event.status
     elif k == "directive_issued":
         _issue(state, "D")
+        if event.directive not in state.directives:
+            state.directives_to.setdefault(event.target, []).append(event.directive)
         state.directives[event.directive] = Directive(
             event.directive,
             event.issuer,
@@ -196,8 +208,9 @@ def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
         state.phase = "ended"
         state.active = None
         state.ended_reason = event.reason
-    # turn_undone and rating_confirmed change nothing here: fold skips the
-    # undone records, and ratings only matter to the report.
+    # turn_undone, rating_confirmed, feedback_submitted, plan_action_updated and
+    # expression_failed change nothing here: fold skips the undone records, and the
+    # evaluation (ratings, feedback, improvement plan) and failures only matter to the report.
     return state
 
 
@@ -218,9 +231,29 @@ def _reserve(state: ExerciseState, event: ev.Event) -> None:
 
 
 def _settled(state: ExerciseState, proposal: str) -> None:
-    """A proposal no longer waits for answers: drop it from every inbox."""
-    for box in state.inbox.values():
-        box[:] = [i for i in box if not (i.kind == "proposal" and i.ref == proposal)]
+    """A proposal no longer waits for answers: drop its items from every inbox.
+
+    Only the inboxes the proposal reached are visited (``state.proposal_inbox``),
+    each from its newest item back, stopping once its items are gone: a settled
+    proposal is usually recent, so this costs about the number of its addressees,
+    whatever the number of agencies or the length of the journal.
+    """
+    state.open_proposals.pop(proposal, None)
+    holders = state.proposal_inbox.pop(proposal, None)
+    if not holders:
+        return
+    for agency in dict.fromkeys(holders):
+        box = state.inbox.get(agency)
+        if box is None:
+            continue
+        left = holders.count(agency)
+        i = len(box)
+        while left and i:
+            i -= 1
+            item = box[i]
+            if item.ref == proposal and item.kind == "proposal":
+                del box[i]
+                left -= 1
 
 
 def _spend(state: ExerciseState, agency: str, cost: int) -> None:
@@ -246,11 +279,15 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
             state.regions[e.region].border_closed = True
         elif e.mode == "withhold_data" and (ag := state.agencies.get(e.agency)) is not None:
             ag.withholding = True
+        elif e.mode == "hoard" and (ag := state.agencies.get(e.agency)) is not None:
+            ag.hoarding = True
     elif h == "activate_response" and (ag := state.agencies.get(e.agency)) is not None:
         ag.response_level = int(e.amount)
     elif h == "request_support" and e.target is not None:
         _issue(state, "Q")
         rid = e.request or f"Q{len(state.requests) + 1}"  # version 1 events carry no id
+        if rid not in state.requests:
+            state.requests_to.setdefault(e.target, []).append(rid)
         state.requests[rid] = Request(
             rid, e.agency, e.target, e.region, e.resource, e.amount, e.round
         )
@@ -278,6 +315,8 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
     for qid, amount in e.fulfils.items():
         if (q := state.requests.get(qid)) is not None:
             q.fulfilled = amount
+            if q.fulfilled >= q.amount and qid in (waiting := state.requests_to.get(q.target, ())):
+                waiting.remove(qid)  # answered in full: no longer waits
 
 
 def _comply(state: ExerciseState, directive: str | None) -> None:
@@ -303,9 +342,13 @@ def _proposal(state: ExerciseState, e: ev.ProposalMade) -> None:
         answers={e.agency: True},
     )
     state.proposals[e.proposal] = p
+    state.open_proposals[e.proposal] = None
+    addressees = [a for a in e.parties if a != e.agency and a in state.inbox]
+    if addressees:
+        state.proposal_inbox.setdefault(e.proposal, []).extend(addressees)
     _inbox(
         state,
-        [a for a in e.parties if a != e.agency],
+        addressees,
         InboxItem(
             "proposal",
             e.proposal,
@@ -334,6 +377,10 @@ def _resolved(state: ExerciseState, e: ev.RoundResolved) -> None:
         r.unmet_rounds = out.unmet_rounds
         r.trust = out.trust
     _apply_intel(state, e.intel)
+    _changes(state, e.changes)
+    # Hoarding lasts for the round it was chosen in.
+    for ag in state.agencies.values():
+        ag.hoarding = False
 
 
 def undone_seqs(records: Sequence[ev.Record]) -> set[int]:

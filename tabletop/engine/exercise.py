@@ -8,6 +8,7 @@ leaves the state as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable
@@ -17,13 +18,18 @@ from pathlib import Path
 from tabletop.engine.decide import decide_in_place
 from tabletop.engine.evolve import evolve, fold, initial_state
 from tabletop.engine.game import Game
-from tabletop.errors import JournalError
+from tabletop.errors import JournalError, JournalTampered
+from tabletop.files import read_regular
 from tabletop.journal import Journal
+from tabletop.journal.chain import Integrity
 from tabletop.model import commands as cm
 from tabletop.model.events import ExerciseStarted, Record
 from tabletop.model.state import ExerciseState
 
 Clock = Callable[[], datetime]
+
+#: Events after which the journal's write-ahead log is checkpointed into its file.
+_CHECKPOINT_AFTER = frozenset({"round_resolved", "exercise_ended"})
 
 
 def system_clock() -> datetime:
@@ -48,6 +54,42 @@ def scenario_candidates(recorded: str, journal: Path) -> list[Path]:
         out.append(PROJECT_ROOT / rec)
     out += [journal.parent / rec.name, PROJECT_ROOT / "scenarios" / rec.name]
     return list(dict.fromkeys(out))
+
+
+def locate_scenario(head: ExerciseStarted, journal: Path, hint: str = "to resume") -> Path:
+    """The scenario file whose sha256 is the one the journal recorded.
+
+    The recorded path comes from the journal and may point anywhere: only regular
+    files of bounded size are read (:func:`tabletop.files.read_regular`: never a
+    device or a FIFO), and a file is parsed only once its sha256 matches, so a
+    foreign file's content is never loaded nor shown.
+
+    Args:
+        head: The journal's first event.
+        journal: The journal's path.
+        hint: End of the message when only changed files are found.
+
+    Raises:
+        JournalError: no such regular file, or only changed ones.
+    """
+    changed: list[Path] = []
+    for cand in scenario_candidates(head.scenario_path, journal):
+        try:
+            digest = hashlib.sha256(read_regular(cand)).hexdigest()
+        except OSError:
+            continue
+        if digest == head.scenario_hash:
+            return cand
+        changed.append(cand)
+    if changed:
+        raise JournalError(
+            f"{journal}: the scenario file {changed[0]} changed since the exercise started; "
+            f"restore it (the journal records its sha256) {hint}"
+        )
+    raise JournalError(
+        f"{journal}: cannot find the scenario {head.scenario_path} (a regular file with the "
+        "sha256 the journal recorded)"
+    )
 
 
 class Exercise:
@@ -90,41 +132,77 @@ class Exercise:
         clock: Clock = system_clock,
         seed: int | None = None,
     ) -> Exercise:
-        """Start a new exercise, journaled at ``path`` (in memory when None)."""
-        journal = None
+        """Start a new exercise, journaled at ``path`` (in memory when None).
+
+        The start is decided first, in memory: a scenario that fails at its start
+        leaves no journal. The journal is then created with its first events in one
+        transaction (:meth:`Journal.create`), so it is complete or absent.
+        """
+        if path is not None and Path(path).exists():
+            raise JournalError(f"{path}: already exists; resume it or choose another file")
+        ex = cls(game, None, clock=clock, seed=seed)
+        records = ex.submit(cm.StartExercise())
         if path is not None:
-            if Path(path).exists():
-                raise JournalError(f"{path}: already exists; resume it or choose another file")
-            journal = Journal(path, create=True)
-        ex = cls(game, journal, clock=clock, seed=seed)
-        ex.submit(cm.StartExercise())
+            ex.journal = Journal.create(path, records)
         return ex
 
     @classmethod
-    def resume(cls, path: str | os.PathLike[str], *, clock: Clock = system_clock) -> Exercise:
-        """Reopen a journal: reload its scenario (refused if the file changed) and fold it."""
+    def resume(
+        cls, path: str | os.PathLike[str], *, clock: Clock = system_clock, strict: bool = True
+    ) -> Exercise:
+        """Reopen a journal: find its scenario (by sha256), reload it, check the chain, fold.
+
+        Args:
+            path: The journal.
+            clock: Timestamps of new decisions.
+            strict: Refuse a journal whose hash chain is broken (``JournalTampered``);
+                with False it is opened and :attr:`integrity` says where it breaks
+                (``replay`` and ``report`` show it).
+
+        Raises:
+            JournalError: unreadable or damaged journal, missing or changed scenario.
+            JournalTampered: an event does not match its hash (when ``strict``).
+        """
         from tabletop.loader import load_game
 
         journal = Journal(path)
-        records = journal.read()
-        if not records or not isinstance(records[0].event, ExerciseStarted):
-            raise JournalError(f"{path}: the journal has no exercise_started event")
-        head = records[0].event
-        found = [c for c in scenario_candidates(head.scenario_path, Path(path)) if c.is_file()]
-        game = load_game(found[0] if found else head.scenario_path)
-        if game.scenario_hash != head.scenario_hash:
-            raise JournalError(
-                f"{path}: the scenario file {head.scenario_path} changed since the exercise "
-                "started; restore it (the journal records its sha256) to resume"
-            )
-        if game.rules_hash != head.rules_hash:
-            raise JournalError(
-                f"{path}: the rule pack of {head.scenario_path} changed since the exercise started"
-            )
+        try:
+            records = journal.read()
+            if not records or not isinstance(records[0].event, ExerciseStarted):
+                raise JournalError(
+                    f"{path}: the journal has no exercise_started event (an exercise never "
+                    "started in it: delete the file and start again)"
+                )
+            integrity = journal.integrity
+            if strict and integrity is not None and not integrity.ok:
+                raise JournalTampered(
+                    f"{path}: {integrity.describe()}; 'tabletop journal check {path}' says more",
+                    integrity.first_bad or 0,
+                )
+            head = records[0].event
+            game = load_game(locate_scenario(head, Path(path)))
+            if game.scenario_hash != head.scenario_hash:
+                raise JournalError(
+                    f"{path}: the scenario file {head.scenario_path} changed since the exercise "
+                    "started; restore it (the journal records its sha256) to resume"
+                )
+            if game.rules_hash != head.rules_hash:
+                raise JournalError(
+                    f"{path}: the rule pack of {head.scenario_path} changed since the exercise "
+                    "started"
+                )
+        except BaseException:
+            journal.close()
+            raise
         ex = cls(game, journal, clock=clock, seed=head.seed)
         ex.records = records
         fold(ex.state, records)
         return ex
+
+    @property
+    def integrity(self) -> Integrity | None:
+        """What the journal's hash chain says (None in memory)."""
+        return None if self.journal is None else self.journal.integrity
 
     # ------------------------------------------------------------------ decisions
 
@@ -174,6 +252,10 @@ class Exercise:
                 self.state = self.replayed()
             raise
         self.records.extend(records)
+        if self.journal is not None and any(r.event.kind in _CHECKPOINT_AFTER for r in records):
+            # A round is over: copy the write-ahead log into the file, so a copy of
+            # the .tabletop alone holds the exercise up to here.
+            self.journal.checkpoint()
         if command.kind == "undo_turn":
             # fold skips the decisions an undo takes back: rebuild.
             self.state = self.replayed()

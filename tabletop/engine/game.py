@@ -88,6 +88,7 @@ class Game:
         object.__setattr__(self, "by_handler", {h: tuple(a) for h, a in by_handler.items()})
         # Tables the hot paths (legality, decide) read instead of rebuilding per call.
         object.__setattr__(self, "region_ids", tuple(sc.regions))
+        object.__setattr__(self, "region_index", {r: i for i, r in enumerate(sc.regions)})
         object.__setattr__(self, "stage_rules", {st.id: st for st in self.rules.stages})
         object.__setattr__(self, "memo", {})
         order = self.order
@@ -133,6 +134,8 @@ class Game:
     handlers: dict[str, str] = field(init=False)
     by_handler: dict[str, tuple[str, ...]] = field(init=False)
     region_ids: tuple[str, ...] = field(init=False)
+    #: Position of each region in ``region_ids`` (scenario order).
+    region_index: dict[str, int] = field(init=False)
     stage_rules: dict[str, StageRule] = field(init=False)
     #: What the engine derives once per game and reuses in every exercise of it
     #: (the initial state's template, shared immutable turn and round events, the

@@ -100,12 +100,48 @@ def knows(game: Game, state: ExerciseState, agency: str, region: str) -> bool:
     return seen is not None and seen >= state.round - 1
 
 
+def _memo(state: ExerciseState) -> dict[object, object]:
+    """The state's memo of derived legality, emptied when the state has changed."""
+    memo = state.memo
+    if memo.get("events") != state.events:
+        memo.clear()
+        memo["events"] = state.events
+    return memo
+
+
+def known_regions(game: Game, state: ExerciseState, agency: str) -> tuple[str, ...]:
+    """The regions :func:`knows` is true of for ``agency``, in scenario order.
+
+    Only the agency's own regions and those it has intelligence on can be known,
+    so only they are looked at (not every region of the scenario). Remembered
+    until the state changes.
+    """
+    memo = _memo(state)
+    key = ("known", agency)
+    found = memo.get(key)
+    if found is None:
+        index = game.region_index
+        candidates = dict.fromkeys(
+            [*game.scenario.agencies[agency].regions, *state.agencies[agency].intel_round]
+        )
+        found = memo[key] = tuple(
+            sorted(
+                (r for r in candidates if r in index and knows(game, state, agency, r)),
+                key=index.__getitem__,
+            )
+        )
+    return found  # type: ignore[return-value]
+
+
 def open_proposals_for(state: ExerciseState, agency: str) -> list[str]:
     """Open proposals that wait for ``agency``'s answer."""
+    proposals = state.proposals
     return [
         pid
-        for pid, p in state.proposals.items()
-        if p.status == "open" and agency in p.parties and agency not in p.answers
+        for pid in state.open_proposals
+        if (p := proposals[pid]).status == "open"
+        and agency in p.parties
+        and agency not in p.answers
     ]
 
 
@@ -128,16 +164,20 @@ def _deploy_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param
     ag = state.agencies[agency]
     stocked = _stocked(state, agency)
     most = max((ag.resources[r] for r in stocked), default=0.0)
+    # A hoarding agency withholds its resources from its neighbours this round.
+    regions = game.scenario.agencies[agency].regions if ag.hoarding else game.region_ids
     return (
-        Param("region", game.region_ids),
+        Param("region", tuple(regions)),
         Param("resource", stocked),
         Param("amount", maximum=most),
     )
 
 
 def _share_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param, ...]:
-    known = tuple(r for r in game.region_ids if knows(game, state, agency, r))
-    return (Param("target", game.others[agency]), Param("region", known))
+    return (
+        Param("target", game.others[agency]),
+        Param("region", known_regions(game, state, agency)),
+    )
 
 
 def _formalize_params(game: Game, state: ExerciseState, agency: str) -> tuple[Param, ...]:
@@ -243,7 +283,20 @@ def min_parties(game: Game, action_id: str) -> int:
 
 
 def option(game: Game, state: ExerciseState, agency: str, action_id: str) -> ActionOption:
-    """One catalogue action as offered to ``agency`` now."""
+    """One catalogue action as offered to ``agency`` now.
+
+    Remembered until the state changes: the menu or bot that offered an action
+    and ``decide``, which checks the one chosen, share one computation.
+    """
+    memo = _memo(state)
+    key = (agency, action_id)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _option(game, state, agency, action_id)
+    return found  # type: ignore[return-value]
+
+
+def _option(game: Game, state: ExerciseState, agency: str, action_id: str) -> ActionOption:
     rule = game.rules.actions[action_id]
     handler = game.handlers[action_id]
     why = block_reason(game, state, agency, action_id)

@@ -7,9 +7,11 @@ of regions and agencies, never set order).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from tabletop.engine.failures import failure
 from tabletop.engine.names import StateEnv
+from tabletop.errors import ExpressionError
 from tabletop.model import events as ev
 from tabletop.model.state import ExerciseState
 
@@ -28,6 +30,90 @@ def need_of(game: Game, region: str, hazard: float, resource: str) -> float:
     """One resource of :func:`need_for` (0 for a resource the rule pack does not have)."""
     weight = game.need_weight.get(resource)
     return 0.0 if weight is None else round(game.need_base[region] * hazard * weight, 4)
+
+
+def development(game: Game, agency: str) -> float:
+    """Fiscal capacity of an agency: the mean ``development`` of its own regions.
+
+    An agency without regions of its own takes the mean of the regions it answers for
+    (its subordinates'), and 0.5 when it has none at all.
+    """
+    memo = game.memo.setdefault("development", {})
+    hit = memo.get(agency)
+    if hit is None:
+        sc = game.scenario
+        regs = list(sc.agencies[agency].regions) or list(game.span.get(agency, ()))
+        devs = [sc.regions[r].development for r in regs if r in sc.regions]
+        hit = memo[agency] = sum(devs) / len(devs) if devs else 0.5
+    return hit
+
+
+def fund_worth(game: Game, target: str, amount: float) -> float:
+    """Budget a special fund or transfer payment of ``amount`` is worth to ``target``.
+
+    ``amount x (1 + fund_leverage x (1 - development))``: the same money goes further
+    where fiscal capacity is low.
+    """
+    lev = game.rules.formula.fund_leverage
+    return round(amount * (1.0 + lev * (1.0 - development(game, target))), 4)
+
+
+def budget_recovery(game: Game, s: ExerciseState) -> dict[str, float]:
+    """New budgets after a round's fiscal recovery (``agencies.X.budget`` -> value).
+
+    Each agency below its initial budget ``B0`` recovers ``budget_recovery x development
+    x B0``, never above ``B0``. Agencies at or above it are not listed.
+    """
+    rate = game.rules.formula.budget_recovery
+    out: dict[str, float] = {}
+    if rate <= 0:
+        return out
+    for aid, ag in s.agencies.items():
+        b0 = game.scenario.agencies[aid].budget
+        if b0 <= 0 or ag.budget >= b0:
+            continue
+        new = min(b0, ag.budget + rate * development(game, aid) * b0)
+        out[f"agencies.{aid}.budget"] = round(new, 4)
+    return out
+
+
+def displacement(game: Game, s: ExerciseState) -> dict[str, float]:
+    """Need moved by hoarding this round, as a signed multiple of each region's need base.
+
+    For every hoarding agency and each of its own regions ``R`` with need base
+    ``n = need_base(R) x hazard(R)``: every neighbour ``N`` linked to or from ``R``
+    (not the agency's own) receives ``hoard_displacement x k x n`` (``k`` the link's
+    coefficient, the larger one when linked both ways), and ``R`` loses the same; the
+    total taken from ``R`` is capped at ``n``. Returned values are need-base units (x the
+    resource's need weight gives the need of that resource).
+    """
+    share = game.rules.formula.hoard_displacement
+    out: dict[str, float] = {}
+    if share <= 0:
+        return out
+    sc = game.scenario
+    for aid in game.order:
+        if not s.agencies[aid].hoarding:
+            continue
+        own = sc.agencies[aid].regions
+        for rid in own:
+            n = game.need_base[rid] * s.regions[rid].hazard
+            if n <= 0:
+                continue
+            ks: dict[str, float] = {}
+            for lk in sc.regions[rid].links:
+                if lk.to not in own:
+                    ks[lk.to] = max(ks.get(lk.to, 0.0), lk.k)
+            for src, k in game.incoming[rid]:
+                if src not in own:
+                    ks[src] = max(ks.get(src, 0.0), k)
+            total = sum(share * k for k in ks.values())
+            scale = 1.0 / total if total > 1.0 else 1.0
+            for nid, k in ks.items():
+                moved = n * share * k * scale
+                out[nid] = out.get(nid, 0.0) + moved
+                out[rid] = out.get(rid, 0.0) - moved
+    return out
 
 
 def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
@@ -67,11 +153,12 @@ def region_outcomes(
     keep = 1.0 - f.consumption
     base = game.need_base
     coverage_containment = f.coverage_containment
+    moved = displacement(game, s)
     # First pass: coverage and containment of every region (spread needs all of them),
     # and what is left of the deliveries (what met the need, less this round's consumption).
     pre: dict[str, tuple[dict[str, float], float, float, float, bool, float]] = {}
     for rid, r in s.regions.items():
-        need_base = base[rid] * r.hazard
+        need_base = base[rid] * r.hazard + moved.get(rid, 0.0)
         delivered = r.delivered
         kept: dict[str, float] = {}
         total_need = met = unmet = waste = 0.0
@@ -133,6 +220,8 @@ def region_outcomes(
             trust=round(100.0 if trust > 100.0 else (0.0 if trust < 0.0 else trust), 4),
             noise=noise,
         )
+        if rid in moved:
+            out[rid]["displaced"] = {res: round(moved[rid] * w, 4) for res, w in weights}
     return out
 
 
@@ -162,7 +251,11 @@ def resolve_round(game: Game, w: _Work) -> None:
     outcomes = region_outcomes(game, s)
     w.emit(
         ev.RoundResolved(
-            round=s.round, stage=s.stage, regions=outcomes, intel=_shared_intel(game, s, outcomes)
+            round=s.round,
+            stage=s.stage,
+            regions=outcomes,
+            intel=_shared_intel(game, s, outcomes),
+            changes=budget_recovery(game, s),
         )
     )
     _commitments(game, w)
@@ -271,7 +364,7 @@ def _transition(game: Game, w: _Work) -> bool:
         return True
     env = StateEnv(s)
     can_regress = rule.regress_to is not None and s.wave + 1 < game.rules.pack.max_waves
-    if can_regress and game.conditions[f"regress:{s.stage}"].truthy(env):
+    if can_regress and _holds(game, w, "regress_if", env):
         w.emit(
             ev.StageChanged(
                 from_stage=s.stage,
@@ -283,7 +376,7 @@ def _transition(game: Game, w: _Work) -> bool:
         )
         return False
     reason: str | None = None
-    if rule.advance_if is not None and game.conditions[f"advance:{s.stage}"].truthy(env):
+    if rule.advance_if is not None and _holds(game, w, "advance_if", env):
         reason = "condition"
     elif s.stage_round >= game.stage_rounds(s.stage):
         reason = "rounds"
@@ -299,3 +392,14 @@ def _transition(game: Game, w: _Work) -> bool:
         )  # type: ignore[arg-type]
     )
     return False
+
+
+def _holds(game: Game, w: _Work, part: Literal["advance_if", "regress_if"], env: StateEnv) -> bool:
+    """Whether the stage's condition holds; one that fails is journaled and counts as false."""
+    s = w.state
+    cond = game.conditions[f"{part.split('_')[0]}:{s.stage}"]
+    try:
+        return cond.truthy(env)
+    except ExpressionError as exc:
+        w.emit(failure(s, "stage", s.stage, part, cond, exc))
+        return False

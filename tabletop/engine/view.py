@@ -30,6 +30,9 @@ class RegionView:
     delivered: float | None
     harm: float | None
     containment: float | None
+    learnt: int | None = None
+    """Round the hazard figure was learnt in, when that is before the current round (an
+    old figure must not look current); None for first-hand or this round's figures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,11 @@ def _region(game: Game, state: ExerciseState, rid: str, seer: str | None) -> Reg
     # learns its subordinates' regions through reports, monitoring or sharing.
     own = seer is not None and rid in game.scenario.agencies[seer].regions
     known = seer is not None and (own or knows(game, state, seer, rid))
+    learnt: int | None = None
     if seer is not None and not own and known:
         hazard: float | None = state.agencies[seer].intel.get(rid, r.hazard)
+        seen = state.agencies[seer].intel_round.get(rid)
+        learnt = seen if seen is not None and seen < state.round else None
     else:
         hazard = r.hazard if own else None
     full = own
@@ -74,6 +80,7 @@ def _region(game: Game, state: ExerciseState, rid: str, seer: str | None) -> Reg
         delivered=sum(r.delivered.values()) if full else None,
         harm=r.harm if full else None,
         containment=r.containment if full else None,
+        learnt=learnt,
     )
 
 

@@ -25,7 +25,8 @@ from tabletop.engine.names import (
     targets_for,
 )
 from tabletop.errors import ExpressionError, Problem, ScenarioError
-from tabletop.expr import Effect, Expr, KnownNames, parse_effect, parse_expr
+from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, parse_expr
+from tabletop.files import read_regular
 from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
 from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
@@ -39,6 +40,45 @@ def _validate(source: TomlSource, data: dict[str, Any], model: type[BaseModel]) 
         return model.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, source, model)) from None
+
+
+def typed_names(names: list[str], stages: list[str]) -> KnownNames:
+    """``names`` with their static types: ``stage`` is a stage id, every other name a number."""
+    return KnownNames(names, {"stage": Ty.text_id("stage", stages)}, NUMBER)
+
+
+def _at(source: TomlSource, loc: Loc, text: str, offset: int, message: str) -> Problem:
+    """The problem ``message`` at character ``offset`` of the expression ``text`` at ``loc``.
+
+    The column is that of the character when the expression is found on its line
+    as written (a one-line TOML string without escapes), else that of the value.
+    """
+    problem = source.problem(loc, message)
+    line = problem.source
+    at = line.find(text) if text and line else -1
+    if at < 0:
+        return problem
+    return Problem(problem.file, problem.line, at + 1 + offset, problem.key, message, line)
+
+
+class _Origin:
+    """Where an expression was written (:class:`tabletop.expr.Origin`), located lazily.
+
+    Locating scans the TOML text, so it is done only when an expression fails
+    while an exercise runs, never while loading.
+    """
+
+    __slots__ = ("loc", "source", "text")
+
+    def __init__(self, source: TomlSource, loc: Loc, text: str) -> None:
+        self.source = source
+        self.loc = loc
+        self.text = text
+
+    def locate(self, offset: int) -> tuple[str, int, int, str]:
+        """``(file, line, col, dotted key)`` of character ``offset`` of the expression."""
+        p = _at(self.source, self.loc, self.text, offset, "")
+        return p.file, p.line, p.col, p.key
 
 
 class _Collector:
@@ -61,36 +101,37 @@ class _Collector:
         try:
             return compile_()
         except ExpressionError as exc:
-            problem = self.source.problem(loc, f"{exc}")
-            line = problem.source
-            at = line.find(text) if text and line else -1
-            if at >= 0:
-                problem = Problem(
-                    problem.file,
-                    problem.line,
-                    at + 1 + exc.offset,
-                    problem.key,
-                    problem.message,
-                    line,
-                )
-            self.problems.append(problem)
+            self.problems.append(_at(self.source, loc, text, exc.offset, f"{exc}"))
             return None
+
+    def condition(self, loc: Loc, text: str, names: KnownNames) -> Expr | None:
+        """Compile the condition ``text`` at ``loc``; a problem is collected when it is bad."""
+        origin = _Origin(self.source, loc, text)
+        return self.expr(loc, text, lambda: parse_expr(text, names, condition=True, origin=origin))
 
     def effects(
         self, loc: Loc, texts: list[str], targets: KnownNames, names: KnownNames
     ) -> tuple[Effect, ...]:
         """Compile effect texts at ``loc[i]``; problems are collected, bad ones left out."""
         out: list[Effect] = []
+        source = self.source
         for i, text in enumerate(texts):
-            got = self.expr((*loc, i), text, lambda t=text: parse_effect(t, targets, names))
+            where = (*loc, i)
+            got = self.expr(
+                where,
+                text,
+                lambda t=text, w=where: parse_effect(
+                    t, targets, names, origin=_Origin(source, w, t)
+                ),
+            )
             if got is not None:
                 out.append(got)
         return tuple(out)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """sha256 of a file's bytes (a regular file of bounded size: :func:`~tabletop.files.read_regular`)."""
+    return hashlib.sha256(read_regular(path)).hexdigest()
 
 
 def load_rules(
@@ -110,18 +151,18 @@ def load_rules(
             c.ref(("stages", i, "regress_to"), st.regress_to, stage_ids, "stage")
             if st.regress_to in stage_ids and stage_ids.index(st.regress_to) >= i:
                 c.add(("stages", i, "regress_to"), "a resurgence must go back to an earlier stage")
-    names = KnownNames(generic_names())
+    names = typed_names(generic_names(), stage_ids)
     conditions: dict[str, Expr] = {}
     for i, st in enumerate(rules.stages):
         for field in ("advance_if", "regress_if"):
             text = getattr(st, field)
             if text is not None:
-                got = c.expr(("stages", i, field), text, lambda t=text: parse_expr(t, names))
+                got = c.condition(("stages", i, field), text, names)
                 if got is not None:
                     conditions[f"{field.split('_')[0]}:{st.id}"] = got
     effects: dict[str, tuple[Effect, ...]] = {}
     # Rule-pack effects cannot name scenario regions: only generic names.
-    generic = KnownNames(action_names(rules))
+    generic = typed_names(action_names(rules), stage_ids)
     targets = KnownNames(action_targets(rules))
     for aid, act in rules.actions.items():
         for s_i, s in enumerate(act.stages):
@@ -324,7 +365,7 @@ def _check_scenario(
             c.ref(("agencies", aid, "authority", i), auth, authorities, "authority")
     _check_cycles(c, parts.agencies)
     # Built once: every inject's condition and effects are checked against them.
-    names = KnownNames(names_for(regions, agencies, parts.inject_ids, resources))
+    names = typed_names(names_for(regions, agencies, parts.inject_ids, resources), stages)
     targets = KnownNames(targets_for(regions, agencies, resources))
     inject_effects: dict[str, tuple[Effect, ...]] = {}
     seen: dict[str, int] = {}
@@ -340,7 +381,7 @@ def _check_scenario(
             if to != "all":
                 c.ref(("injects", i, "to", t_i), to, [*agencies, "all"], "agency")
         if inj.when is not None:
-            got = c.expr(("injects", i, "when"), inj.when, lambda t=inj.when: parse_expr(t, names))
+            got = c.condition(("injects", i, "when"), inj.when, names)
             if got is not None:
                 conditions[f"inject:{inj.id}"] = got
         compiled = c.effects(("injects", i, "effects"), inj.effects, targets, names)
@@ -364,8 +405,21 @@ def _check_scenario(
             c.ref((*base, "action"), task.action, actions, "action")
             c.ref((*base, "agency"), task.agency, agencies, "agency")
             c.ref((*base, "region"), task.region, regions, "region")
+            c.ref((*base, "resource"), task.resource, resources, "resource")
             c.ref((*base, "stage"), task.stage, stages, "stage")
+    _check_evidence(c, parts)
     return inject_effects
+
+
+def _check_evidence(c: _Collector, parts: _Parts) -> None:
+    """Every ``expect.objective`` names an objective or ``objective.task`` of the scenario."""
+    known: list[str] = []
+    for _, obj in parts.objectives:
+        known.append(obj.id)
+        known += [f"{obj.id}.{t.id}" for t in obj.tasks]
+    for i, inj in parts.injects:
+        for x_i, exp in enumerate(inj.expect):
+            c.ref(("injects", i, "expect", x_i, "objective"), exp.objective, known, "objective")
 
 
 def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:
@@ -389,4 +443,4 @@ def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:
             )
 
 
-__all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file"]
+__all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file", "typed_names"]

@@ -30,7 +30,6 @@ import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Discriminator, Tag, ValidationError
@@ -42,6 +41,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
     import tomli as tomllib  # type: ignore[no-redef]
 
 from tabletop.errors import Problem, ScenarioError
+from tabletop.files import MAX_SOURCE_BYTES, FileTooLarge, NotRegularFile, read_regular
+from tabletop.sanitize import first_control
 
 __all__ = [
     "Loc",
@@ -363,7 +364,11 @@ class TomlSource:
         """
         shown = os.fsdecode(path)
         try:
-            raw = Path(path).read_bytes()
+            raw = read_regular(path)
+        except NotRegularFile:
+            message = "not a regular file (a device, FIFO or socket)"
+        except FileTooLarge:
+            message = f"file too large (the limit is {MAX_SOURCE_BYTES // (1024 * 1024)} MiB)"
         except FileNotFoundError:
             message = "file not found"
         except IsADirectoryError:
@@ -411,6 +416,10 @@ class TomlSource:
         except tomllib.TOMLDecodeError as exc:
             raise ScenarioError([self._syntax_problem(exc)]) from None
         bad = [self._value_problem(loc, "nan/inf are not allowed") for loc in _non_finite(data)]
+        bad += [
+            self._value_problem(loc, f"control character {code} is not allowed in text")
+            for loc, code in _control_text(data)
+        ]
         if bad:
             raise ScenarioError(sorted(bad, key=lambda p: (p.line, p.col)))
         self._data = data
@@ -525,6 +534,24 @@ def _decode_problem(path: str, raw: bytes, bad: int) -> Problem:
     source = raw[start : end if end >= 0 else len(raw)].decode("utf-8", "replace").rstrip()
     message = f"file is not valid UTF-8: byte 0x{raw[bad]:02x} cannot be decoded (save it as UTF-8)"
     return Problem(path, line, col, "", message, source)
+
+
+def _control_text(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Yield (location, ``U+001B``) for every key or string holding a control character.
+
+    Newline and tab are allowed; ESC and the rest would reach players' terminals raw.
+    """
+    if isinstance(value, str):
+        if (code := first_control(value)) is not None:
+            yield loc, code
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if (code := first_control(key)) is not None:
+                yield (*loc, key), code
+            yield from _control_text(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _control_text(item, (*loc, i))
 
 
 def _non_finite(value: Any, loc: Loc = ()) -> Iterator[Loc]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+from tabletop.sanitize import CONTROL, clean
 
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -18,6 +20,31 @@ class Strict(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class UserInput(Strict):
+    """A model built from what a person typed (commands): text made safe, numbers finite.
+
+    Control characters (but newline and tab) in any string are shown visibly
+    (:func:`tabletop.sanitize.visible`), so a proposal title cannot send escape
+    sequences to other players' terminals; nan and inf are refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: object) -> object:
+        if type(data) is dict:
+            search = CONTROL.search
+            for value in data.values():
+                t = type(value)
+                if t is str:
+                    if search(value) is not None:
+                        return clean(data)
+                elif t is list or t is dict or t is tuple:
+                    return clean(data)  # clean copies only when something changes
+        return data
 
 
 def check_id(value: str) -> str:

@@ -10,12 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from tabletop.model.base import Strict
+from tabletop.model.base import UserInput
 
 Deliverable = Literal["deliver", "funds", "information", "action"]
 
 
-class CommitmentSpec(Strict):
+class CommitmentSpec(UserInput):
     """A concrete commitment inside a proposal: who owes what to whom by when."""
 
     debtor: str
@@ -39,7 +39,7 @@ class CommitmentSpec(Strict):
         return f"{self.debtor} -> {self.creditor}: {what} by round {self.due_round}"
 
 
-class _Cmd(Strict):
+class _Cmd(UserInput):
     decision_id: str = Field("", max_length=80, description="Idempotency key; set by the caller.")
 
 
@@ -174,6 +174,68 @@ class ConfirmRating(_Cmd):
     note: str = Field("", max_length=2000)
 
 
+class SubmitFeedback(_Cmd):
+    """Hot wash: an agency's participant feedback form (legal once the exercise ended)."""
+
+    kind: Literal["submit_feedback"] = "submit_feedback"
+    agency: str
+    author: str = Field("", max_length=120, description="Who filled it in (name, position).")
+    strengths: str = Field("", max_length=4000)
+    improvements: str = Field("", max_length=4000)
+    ratings: dict[str, int] = Field(
+        default_factory=dict, description="Question id -> 1..5 (see tabletop.model.evaluation)."
+    )
+    comments: str = Field("", max_length=4000)
+
+
+class UpdatePlanAction(_Cmd):
+    """Set a corrective action's owner, contact, dates or status (legal once the exercise ended).
+
+    Fields left None stay as they were; ``""`` clears one. Dates are ``YYYY-MM-DD``.
+    """
+
+    kind: Literal["update_plan_action"] = "update_plan_action"
+    action: str = Field(min_length=1, max_length=120, description="Improvement-plan row id.")
+    owner: str | None = Field(None, max_length=200)
+    poc: str | None = Field(None, max_length=200)
+    start: str | None = Field(None, max_length=10)
+    due: str | None = Field(None, max_length=10)
+    status: Literal["open", "in_progress", "complete"] | None = None
+
+
+class ReleaseAdHocInject(_Cmd):
+    """Facilitator: write an inject during play and release it now (journaled like a scripted one)."""
+
+    kind: Literal["release_adhoc_inject"] = "release_adhoc_inject"
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=4000)
+    to: list[str] = Field(
+        min_length=1, max_length=200, description="Agency ids, or ['all'] for everyone."
+    )
+    type: Literal["information", "event", "directive", "media", "resource", "request"] = (
+        "information"
+    )
+    private: bool | None = Field(None, description="Default: private unless sent to all.")
+
+
+class SetFacilitatorPin(_Cmd):
+    """Record the facilitator's PIN as a salted hash (never the PIN itself)."""
+
+    kind: Literal["set_facilitator_pin"] = "set_facilitator_pin"
+    scheme: str = Field(max_length=80, description="Hash and parameters, e.g. scrypt:16384:8:1.")
+    salt: str = Field(min_length=16, max_length=128, description="Hex.")
+    digest: str = Field(min_length=32, max_length=256, description="Hex.")
+
+
+class RecordAccessRefused(_Cmd):
+    """Journal a refused attempt at a facilitator action (changes nothing in the game)."""
+
+    kind: Literal["record_access_refused"] = "record_access_refused"
+    action: str = Field(max_length=80, description="What was attempted, e.g. release_inject.")
+    seat: str = Field(max_length=120, description="Who tried: the terminal's role.")
+    reason: str = Field(max_length=300)
+
+
 Command = Annotated[
     StartExercise
     | TakeAction
@@ -189,7 +251,12 @@ Command = Annotated[
     | AddObservation
     | UndoTurn
     | EndExercise
-    | ConfirmRating,
+    | ConfirmRating
+    | SubmitFeedback
+    | UpdatePlanAction
+    | ReleaseAdHocInject
+    | SetFacilitatorPin
+    | RecordAccessRefused,
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -200,6 +200,9 @@ class RegionOutcome(Strict):
     unmet_rounds: int
     trust: float
     noise: float
+    #: Need added (+) or taken away (-) this round by hoarding, per resource (older
+    #: journals: none).
+    displaced: dict[str, float] = Field(default_factory=dict)
 
 
 class RoundResolved(_Ev):
@@ -210,6 +213,8 @@ class RoundResolved(_Ev):
     stage: str
     regions: dict[str, RegionOutcome]
     intel: dict[str, dict[str, float]] = Field(default_factory=dict)
+    #: Values set by the round's fiscal recovery (``agencies.X.budget``; older journals: none).
+    changes: dict[str, float] = Field(default_factory=dict)
 
 
 class CommitmentResolved(_Ev):
@@ -308,6 +313,80 @@ class RatingConfirmed(_Ev):
     note: str
 
 
+class FeedbackSubmitted(_Ev):
+    """An agency's participant feedback form of the hot wash (its latest one counts)."""
+
+    kind: Literal["feedback_submitted"] = "feedback_submitted"
+    agency: str
+    author: str = ""
+    strengths: str = ""
+    improvements: str = ""
+    ratings: dict[str, int] = Field(
+        default_factory=dict, description="Question id -> 1..5 (unanswered ones left out)."
+    )
+    comments: str = ""
+
+
+class PlanActionUpdated(_Ev):
+    """The improvement plan's corrective action got an owner, a contact, dates or a status.
+
+    Only the fields given (not None) change; ``""`` clears one.
+    """
+
+    kind: Literal["plan_action_updated"] = "plan_action_updated"
+    action: str
+    owner: str | None = None
+    poc: str | None = None
+    start: str | None = None
+    due: str | None = None
+    status: Literal["open", "in_progress", "complete"] | None = None
+
+
+class ExpressionFailed(_Ev):
+    """A condition or effect could not be evaluated while the exercise ran.
+
+    Expressions are type-checked when the scenario loads; what can still fail
+    (a result too large, ``clamp`` bounds crossing, zero to a negative power) is
+    recorded here instead of stopping the exercise. A failed effect was skipped
+    (the state is unchanged by it; the inject's or action's other effects
+    applied); a failed condition counted as false. Changes nothing in the state.
+    """
+
+    kind: Literal["expression_failed"] = "expression_failed"
+    source: Literal["inject", "action", "stage"]
+    ref: str = Field(description="The inject, action or stage id.")
+    agency: str | None = Field(default=None, description="The acting agency (actions).")
+    part: Literal["when", "effect", "advance_if", "regress_if"]
+    text: str = Field(description="The expression or effect as written.")
+    file: str
+    line: int
+    col: int
+    key: str = Field(description="Dotted key of the expression: injects[2].effects[0].")
+    message: str
+    round: int
+    stage: str
+
+
+class FacilitatorPinSet(_Ev):
+    """The facilitator's PIN was set: its salted hash (the PIN itself is never stored)."""
+
+    kind: Literal["facilitator_pin_set"] = "facilitator_pin_set"
+    scheme: str
+    salt: str
+    digest: str
+    round: int
+
+
+class FacilitatorAccessRefused(_Ev):
+    """A facilitator action was refused to a terminal without the facilitator's role."""
+
+    kind: Literal["facilitator_access_refused"] = "facilitator_access_refused"
+    action: str
+    seat: str
+    reason: str
+    round: int
+
+
 Event = Annotated[
     ExerciseStarted
     | RoundStarted
@@ -330,7 +409,12 @@ Event = Annotated[
     | ObservationRecorded
     | TurnUndone
     | ExerciseEnded
-    | RatingConfirmed,
+    | RatingConfirmed
+    | FeedbackSubmitted
+    | PlanActionUpdated
+    | ExpressionFailed
+    | FacilitatorPinSet
+    | FacilitatorAccessRefused,
     Field(discriminator="kind"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -346,6 +430,11 @@ UNDOABLE = frozenset(
         "directive_issued",
     }
 )
+
+
+#: Events about the terminals, not the game: ``evolve`` leaves the state as it is
+#: (not even the events counter that seeds the random draws moves).
+SESSION_KINDS = frozenset({"facilitator_pin_set", "facilitator_access_refused"})
 
 
 class Record(NamedTuple):

@@ -150,6 +150,24 @@ class Formula(Strict):
     reputation_honoured: float = Field(5.0, ge=0.0, le=100.0)
     reputation_broken: float = Field(10.0, ge=0.0, le=100.0)
     trust_broken: float = Field(3.0, ge=0.0, le=100.0)
+    budget_recovery: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Share of its initial budget an agency recovers per round, times development.",
+    )
+    fund_leverage: float = Field(
+        0.5,
+        ge=0.0,
+        le=10.0,
+        description="Extra worth of funds received, times (1 - the receiver's development).",
+    )
+    hoard_displacement: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a hoarding region's need pushed along each link, times k.",
+    )
 
     @field_validator("warning_thresholds")
     @classmethod

@@ -61,6 +61,10 @@ class Expectation(Strict):
     within: int = Field(1, ge=0, le=50, description="Rounds after the inject fires.")
     region: str | None = None
     note: str = ""
+    objective: str | None = Field(
+        None,
+        description="Objective (or 'objective.task') this action evidences in the report.",
+    )
 
 
 class Inject(Strict):
@@ -102,6 +106,7 @@ class CriticalTask(Strict):
     action: str
     agency: str | None = Field(None, description="Who must do it; any agency when absent.")
     region: str | None = None
+    resource: str | None = Field(None, description="For deploy tasks: only this resource counts.")
     stage: str | None = None
     by_round: int | None = Field(None, ge=1, le=500, description="Deadline: round within stage.")
 

@@ -9,9 +9,10 @@ keep a copy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from tabletop.model.commands import CommitmentSpec
+if TYPE_CHECKING:  # an annotation only: the state module stays free of pydantic
+    from tabletop.model.commands import CommitmentSpec
 
 Phase = Literal["setup", "running", "ended"]
 
@@ -49,6 +50,9 @@ class AgencyState:
     withholding: bool = False
     intel: dict[str, float] = field(default_factory=dict)
     intel_round: dict[str, int] = field(default_factory=dict)
+    #: Hoarding this round (local protection, mode hoard): deploys only to its own regions,
+    #: and part of its regions' need is displaced to linked neighbours at resolution.
+    hoarding: bool = False
 
 
 @dataclass(slots=True)
@@ -153,6 +157,25 @@ class ExerciseState:
     #: Ids issued so far per prefix (``P`` proposals, ``D`` directives, ``Q`` requests),
     #: those of undone decisions included, so an id is never given twice.
     issued: dict[str, int] = field(default_factory=dict)
+    #: Where each proposal's inbox item is: proposal id -> agencies whose inbox got it
+    #: (one entry per item). Derived by ``evolve`` so that settling a proposal visits
+    #: only its addressees' inboxes, not every agency's.
+    proposal_inbox: dict[str, list[str]] = field(default_factory=dict)
+    #: What the legality functions derived from this state (each agency's action
+    #: options, known regions), valid while ``events`` is unchanged: every change of
+    #: a state goes through ``evolve``, which counts it. Not state: never compared,
+    #: shown or copied.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: Ids of the proposals still open, in the order they were made (derived by
+    #: ``evolve``): who must answer is found among these, not among every proposal.
+    open_proposals: dict[str, None] = field(default_factory=dict)
+    #: Ids per agency, in the order given (derived by ``evolve``): the commitments it
+    #: owes, the requests addressed to it not yet fulfilled in full, and the directives
+    #: addressed to it. What one agency's action serves or answers is looked for among
+    #: its own, not among everyone's.
+    debts: dict[str, list[str]] = field(default_factory=dict)
+    requests_to: dict[str, list[str]] = field(default_factory=dict)
+    directives_to: dict[str, list[str]] = field(default_factory=dict)
 
 
 def clone_state(s: ExerciseState) -> ExerciseState:
@@ -192,6 +215,7 @@ def clone_state(s: ExerciseState) -> ExerciseState:
                 a.withholding,
                 dict(a.intel),
                 dict(a.intel_round),
+                a.hoarding,
             )
             for k, a in s.agencies.items()
         },
@@ -247,4 +271,9 @@ def clone_state(s: ExerciseState) -> ExerciseState:
         ended_reason=s.ended_reason,
         events=s.events,
         issued=dict(s.issued),
+        proposal_inbox={k: list(v) for k, v in s.proposal_inbox.items()},
+        open_proposals=dict(s.open_proposals),
+        debts={k: list(v) for k, v in s.debts.items()},
+        requests_to={k: list(v) for k, v in s.requests_to.items()},
+        directives_to={k: list(v) for k, v in s.directives_to.items()},
     )

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from tabletop.engine.failures import describe_failure
 from tabletop.engine.game import Game
-from tabletop.model.events import Record
+from tabletop.model.evaluation import FEEDBACK_QUESTIONS
+from tabletop.model.events import FeedbackSubmitted, Record
 from tabletop.report.describe import CATEGORY, describe
 from tabletop.report.model import (
     AgencyInfo,
     DimensionInfo,
+    ExpressionFailure,
+    Feedback,
     Finding,
     Observation,
     Overview,
@@ -243,6 +247,7 @@ def _timeline(ev: Evaluation) -> list[TimelineStage]:
                 text=describe(g, e),
                 flags=flags,
                 undone=undone,
+                at=rec.at,
             )
         )
     return [
@@ -421,6 +426,7 @@ def _plan(ev: Evaluation) -> list[PlanItem]:
         issue = fls[0].text if n == 1 else f"{FLAG_TITLES.get(code, code)} ({n} times)."
         rows.append(
             PlanItem(
+                id=f"flag.{code}.{agency or 'facilitator'}",
                 issue=issue,
                 corrective_action=CORRECTIVE.get(code, "Review this issue in the debrief."),
                 responsible=agency or "facilitator",
@@ -435,6 +441,7 @@ def _plan(ev: Evaluation) -> list[PlanItem]:
                 who = t.agency or _best_candidate(ev, o)
                 rows.append(
                     PlanItem(
+                        id=f"task.{o.id}.{t.id}",
                         issue=f"Critical task not done: {t.text} (due {t.deadline}).",
                         corrective_action=f"Assign '{t.text}' to {who} with a clear trigger and "
                         "deadline in the plan, and rehearse it.",
@@ -446,6 +453,7 @@ def _plan(ev: Evaluation) -> list[PlanItem]:
             elif t.status == "late":
                 rows.append(
                     PlanItem(
+                        id=f"task.{o.id}.{t.id}",
                         issue=f"Critical task done late: {t.text} (round {t.round}, due "
                         f"{t.deadline}).",
                         corrective_action=CORRECTIVE["late_task"],
@@ -467,6 +475,7 @@ def _plan(ev: Evaluation) -> list[PlanItem]:
         listed = ", ".join(f"{TITLES[d].lower()} {v:.0f}" for v, _, d, _ in weak)
         rows.append(
             PlanItem(
+                id=f"scores.{a}",
                 issue=f"Scores below {PLAN_WEAK:.0f}/100: {listed}.",
                 corrective_action=" ".join(DIMENSION_ACTIONS[d] for _, _, d, _ in weak[:2]),
                 responsible=a,
@@ -478,7 +487,89 @@ def _plan(ev: Evaluation) -> list[PlanItem]:
     order = {"high": 0, "medium": 1, "low": 2}
     agencies = {a: i for i, a in enumerate(ev.facts.game.order)}
     rows.sort(key=lambda r: (order[r.priority], agencies.get(r.responsible, 99), r.issue))
+    return _plan_updates(ev, rows)
+
+
+def _unique_ids(rows: list[PlanItem]) -> list[PlanItem]:
+    """Rows whose ids are unique (a repeated id gets ``-2``, ``-3``... in row order)."""
+    seen: Counter[str] = Counter()
+    out: list[PlanItem] = []
+    for row in rows:
+        seen[row.id] += 1
+        n = seen[row.id]
+        out.append(row if n == 1 else row.model_copy(update={"id": f"{row.id}-{n}"}))
+    return out
+
+
+def _plan_updates(ev: Evaluation, rows: list[PlanItem]) -> list[PlanItem]:
+    """Apply the journal's ``plan_action_updated`` events to the drafted rows.
+
+    Each row starts with the responsible agency's name as owner and status open;
+    the updates of a row apply in journal order, each setting only the fields it
+    gives. An update of an id the drafted plan does not have (the scoring changed
+    since) keeps its own row, so nothing recorded is lost.
+    """
+    names = {a: ag.name for a, ag in ev.facts.game.scenario.agencies.items()}
+    rows = [r.model_copy(update={"owner": names.get(r.responsible, "")}) for r in _unique_ids(rows)]
+    index = {r.id: i for i, r in enumerate(rows)}
+    for rec in ev.facts.records:
+        e = rec.event
+        if e.kind != "plan_action_updated":
+            continue
+        i = index.get(e.action)
+        if i is None:
+            index[e.action] = i = len(rows)
+            rows.append(
+                PlanItem(
+                    id=e.action,
+                    issue=f"Action {e.action}, recorded in the journal, is no longer drafted "
+                    "from this journal's scores.",
+                    corrective_action="Review it in the debrief.",
+                    responsible="facilitator",
+                    capability="",
+                    priority="low",
+                )
+            )
+        fields = {"owner": e.owner, "poc": e.poc, "start": e.start, "due": e.due}
+        update: dict[str, object] = {k: v for k, v in fields.items() if v is not None}
+        if e.status is not None:
+            update["status"] = e.status
+        update["updated_seq"] = rec.seq
+        rows[i] = rows[i].model_copy(update=update)
     return rows
+
+
+def _feedback(ev: Evaluation) -> tuple[list[Feedback], dict[str, float | None]]:
+    """The latest feedback form of each agency (scenario order) and the mean of each rating."""
+    latest: dict[str, tuple[int, FeedbackSubmitted]] = {}
+    count: Counter[str] = Counter()
+    for rec in ev.facts.records:
+        e = rec.event
+        if e.kind == "feedback_submitted":
+            latest[e.agency] = (rec.seq, e)
+            count[e.agency] += 1
+    forms: list[Feedback] = []
+    for a in ev.facts.game.scenario.agencies:
+        if a not in latest:
+            continue
+        seq, e = latest[a]
+        forms.append(
+            Feedback(
+                agency=a,
+                author=e.author,
+                strengths=e.strengths,
+                improvements=e.improvements,
+                ratings=dict(e.ratings),
+                comments=e.comments,
+                seq=seq,
+                revisions=count[a] - 1,
+            )
+        )
+    means: dict[str, float | None] = {}
+    for q in FEEDBACK_QUESTIONS:
+        values = [f.ratings[q] for f in forms if q in f.ratings]
+        means[q] = _r(_mean(values)) if values else None
+    return forms, means
 
 
 def _few(sc: Score, n: int = 10) -> list[int]:
@@ -500,6 +591,7 @@ def report_from(ev: Evaluation) -> Report:
     sc = g.scenario
     series = _series(ev)
     strengths, improvements = _findings(ev)
+    feedback, feedback_means = _feedback(ev)
     return Report(
         overview=_overview(ev, series),
         dimensions=[
@@ -552,6 +644,8 @@ def report_from(ev: Evaluation) -> Report:
         ],
         network=ev.network,
         series=series,
+        feedback=feedback,
+        feedback_means=feedback_means,
     )
 
 
@@ -571,4 +665,37 @@ def build_report(
     Raises:
         TabletopError: the journal does not start with ``exercise_started``.
     """
-    return report_from(evaluate(game, records, cf=cf))
+    report = report_from(evaluate(game, records, cf=cf))
+    failures = _failures(records)
+    return report.model_copy(update={"expression_failures": failures}) if failures else report
+
+
+def _base(path: str) -> str:
+    """The file name of ``path`` (reports never depend on where the files were)."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _failures(records: Sequence[Record]) -> list[ExpressionFailure]:
+    """The expressions that failed while playing, in journal order (file names, no paths)."""
+    out: list[ExpressionFailure] = []
+    for rec in records:
+        e = rec.event
+        if e.kind == "expression_failed":
+            out.append(
+                ExpressionFailure(
+                    seq=rec.seq,
+                    round=e.round,
+                    stage=e.stage,
+                    source=e.source,
+                    ref=e.ref,
+                    agency=e.agency,
+                    part=e.part,
+                    key=e.key,
+                    line=e.line,
+                    col=e.col,
+                    text=e.text,
+                    message=e.message,
+                    summary=describe_failure(e.model_copy(update={"file": _base(e.file)})),
+                )
+            )
+    return out

@@ -6,7 +6,17 @@ Actions, commitments and addressees are named as in the terminal UI's log
 
 from __future__ import annotations
 
-from tabletop.describe import action_title, commitments_text, recipients
+from tabletop.describe import (
+    action_title,
+    agency_name,
+    agency_names,
+    named_commitments_text,
+    named_recipients,
+    region_name,
+    resource_title,
+    stage_title,
+    warning_phrase,
+)
 from tabletop.engine.game import Game
 from tabletop.model import events as ev
 
@@ -34,64 +44,69 @@ CATEGORY: dict[str, str] = {
     "exercise_resumed": "facilitator",
     "exercise_ended": "stage",
     "rating_confirmed": "facilitator",
+    "facilitator_access_refused": "facilitator",
 }
 
 
 def _num(x: float) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def describe_action(game: Game, e: ev.ActionTaken) -> str:
-    """A sentence for one catalogue action."""
-    a, h = e.agency, e.handler
-    region = e.region or "its regions"
+    """A sentence for one catalogue action (agencies, regions and resources by name)."""
+    a, h = agency_name(game, e.agency), e.handler
+    region = region_name(game, e.region, default="its regions")
+    target = agency_name(game, e.target) if e.target else ""
     text: str
     if h == "monitor":
         text = f"{a} monitors {region}"
     elif h == "report_up":
-        text = f"{a} reports the hazard of {region} to {e.target}"
+        text = f"{a} reports the hazard of {region} to {target}"
         if e.accuracy < 1.0:
             text += f" at {e.accuracy:.0%} of its true level"
     elif h == "share_information":
-        text = f"{a} shares its information on {region} with {e.target}"
+        text = f"{a} shares its information on {region} with {target}"
     elif h == "issue_warning":
-        text = f"{a} issues a {e.level} warning for {region}"
+        text = f"{a} issues {warning_phrase(e.level)} for {region}"
     elif h == "public_release":
         text = f"{a} briefs the public on {region}"
     elif h == "deploy":
-        text = f"{a} deploys {_num(e.amount)} {e.resource} to {region}"
+        text = f"{a} deploys {_num(e.amount)} {resource_title(game, e.resource)} to {region}"
     elif h == "invest_prevention":
         text = f"{a} invests {_num(e.amount)} in prevention in {region}"
     elif h == "request_support":
-        what = f"{_num(e.amount)} {e.resource}" if e.resource else "support"
-        text = f"{a} asks {e.target} for {what} for {region}"
+        what = f"{_num(e.amount)} {resource_title(game, e.resource)}" if e.resource else "support"
+        text = f"{a} asks {target} for {what} for {region}"
     elif h == "local_protection":
         text = f"{a} {_MODES.get(e.mode or '', 'protects itself')}"
         if e.region:
-            text += f" ({e.region})"
+            text += f" ({region})"
     elif h == "activate_response":
         text = f"{a} activates emergency response level {e.level or _num(e.amount)}"
     elif h == "directive":
-        where = f" in {e.region}" if e.region else ""
-        text = f"{a} orders {e.target} to {e.order}{where}"
+        where = f" in {region}" if e.region else ""
+        order = action_title(game, e.order) if e.order else "act"
+        text = f"{a} orders {target}: {order}{where}"
     elif h == "special_funds":
-        text = f"{a} allocates {_num(e.amount)} in special funds to {e.target}"
+        text = f"{a} allocates {_num(e.amount)} in special funds to {target}"
     elif h == "transfer_payment":
-        text = f"{a} transfers {_num(e.amount)} to {e.target}"
+        text = f"{a} transfers {_num(e.amount)} to {target}"
     elif h == "compensate":
-        text = f"{a} pays {_num(e.amount)} in compensation to {e.target}"
+        text = f"{a} pays {_num(e.amount)} in compensation to {target}"
     elif h == "assign_counterpart":
-        text = f"{a} assigns {e.target} to support {region} (counterpart)"
+        text = f"{a} assigns {target} to support {region} (counterpart)"
     elif h == "formalize":
         text = f"{a} formalizes agreement {e.agreement}"
     elif h == "set_rule":
-        text = f"{a} sets a rule" + (f" for {e.region}" if e.region else "")
+        text = f"{a} sets a rule" + (f" for {region}" if e.region else "")
     elif h == "joint_review":
-        text = f"{a} holds a joint review with {e.target}"
+        text = f"{a} holds a joint review with {target}"
     else:
         text = f"{a}: {action_title(game, e.action)}"
         if e.target:
-            text += f" ({e.target})"
+            text += f" ({target})"
     if e.directed_by:
         text += f", on directive {e.directed_by}"
     return text + "."
@@ -104,12 +119,14 @@ def describe(game: Game, e: ev.Event) -> str:
         return describe_action(game, e)
     if k == "proposal_made":
         counter = f" (counter to {e.parent})" if e.parent else ""
-        what = commitments_text(e.commitments)
+        what = named_commitments_text(game, e.commitments)
         mech = e.mechanism.replace("_", " ")
-        others = ", ".join(p for p in e.parties if p != e.agency)
-        return f"{e.agency} proposes {e.proposal}{counter}, a {mech} with {others}: {what}."
+        others = agency_names(game, [p for p in e.parties if p != e.agency])
+        who = agency_name(game, e.agency)
+        return f"{who} proposes {e.proposal}{counter}, a {mech} with {others}: {what}."
     if k == "proposal_answered":
-        return f"{e.agency} {'accepts' if e.accepted else 'rejects'} proposal {e.proposal}."
+        verb = "accepts" if e.accepted else "rejects"
+        return f"{agency_name(game, e.agency)} {verb} proposal {e.proposal}."
     if k == "agreement_activated":
         paper = " It has no concrete deliverable (paper cooperation)." if e.paper else ""
         n = len(e.commitment_ids)
@@ -121,34 +138,36 @@ def describe(game: Game, e: ev.Event) -> str:
     if k == "commitment_resolved":
         formal = " (formalized: counts double)" if e.formalized else ""
         return (
-            f"Commitment {e.commitment} of {e.debtor} to {e.creditor}: {e.status}, "
+            f"Commitment {e.commitment} of {agency_name(game, e.debtor)} to "
+            f"{agency_name(game, e.creditor)}: {e.status}, "
             f"{e.share:.0%} delivered{formal}."
         )
     if k == "directive_resolved":
-        return f"Directive {e.directive} to {e.target}: {e.status}."
+        return f"Directive {e.directive} to {agency_name(game, e.target)}: {e.status}."
     if k == "inject_fired":
-        to = recipients(e.to, everyone="everyone")
+        to = named_recipients(game, e.to, everyone="everyone")
         manual = " (released by the facilitator)" if e.manual else ""
         return f"Inject '{e.title}' to {to}{manual}: {e.text}"
     if k == "stage_changed":
+        to_stage = stage_title(game, e.to_stage)
         if e.from_stage is None:
-            return f"The exercise starts in the {e.to_stage} stage."
+            return f"The exercise starts in the {to_stage} stage."
         note = f": {e.note}" if e.note else ""
-        return f"Stage {e.from_stage} -> {e.to_stage} ({e.reason}){note}."
+        return f"Stage {stage_title(game, e.from_stage)} -> {to_stage} ({e.reason}){note}."
     if k == "round_resolved":
         harm = sum(o.harm_added for o in e.regions.values())
         worst = max(e.regions.items(), key=lambda kv: kv[1].hazard, default=None)
         text = f"Round {e.round} resolved: harm +{harm:.1f}"
         if worst is not None:
-            text += f"; highest hazard {worst[0]} {worst[1].hazard:.2f}"
+            text += f"; highest hazard {region_name(game, worst[0])} {worst[1].hazard:.2f}"
         return text + "."
     if k == "adjudicated":
         return f"Facilitator sets {e.target} from {_num(e.old)} to {_num(e.new)}: {e.reason}."
     if k == "observation_recorded":
-        about = f" about {e.agency}" if e.agency else ""
+        about = f" about {agency_name(game, e.agency)}" if e.agency else ""
         return f"Observation by {e.author}{about}: {e.text}"
     if k == "turn_undone":
-        return f"Facilitator undoes {e.agency}'s decisions of this turn."
+        return f"Facilitator undoes the decisions of {agency_name(game, e.agency)} this turn."
     if k == "exercise_paused":
         return "Facilitator pauses the exercise."
     if k == "exercise_resumed":
@@ -157,5 +176,16 @@ def describe(game: Game, e: ev.Event) -> str:
         return f"The exercise ends: {e.reason}."
     if k == "rating_confirmed":
         note = f": {e.note}" if e.note else ""
-        return f"Evaluator rates objective {e.objective} {e.rating}{note}."
+        title = next((o.title for o in game.scenario.objectives if o.id == e.objective), None)
+        what = f"'{title}'" if title else e.objective
+        return f"Evaluator rates objective {what} {e.rating}{note}."
+    if k == "feedback_submitted":
+        by = f" ({e.author})" if e.author else ""
+        return f"Participant feedback of {agency_name(game, e.agency)}{by} is recorded."
+    if k == "plan_action_updated":
+        return f"Improvement plan action {e.action} is updated."
+    if k == "facilitator_pin_set":
+        return "The facilitator's PIN is set."
+    if k == "facilitator_access_refused":
+        return f"Facilitator action '{e.action}' refused to {e.seat}: {e.reason}"
     return k.replace("_", " ")

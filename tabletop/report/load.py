@@ -9,6 +9,7 @@ from tabletop.engine.exercise import scenario_candidates
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError
 from tabletop.journal import Journal
+from tabletop.journal.chain import Integrity
 from tabletop.model.events import ExerciseStarted, Record
 
 
@@ -25,9 +26,12 @@ def find_scenario(head: ExerciseStarted, journal: Path) -> Path:
 
     changed: list[Path] = []
     for cand in scenario_candidates(head.scenario_path, journal):
-        if not cand.is_file():
+        try:
+            # Regular files of bounded size only; compared by hash before any parsing.
+            digest = sha256_file(cand)
+        except OSError:
             continue
-        if sha256_file(cand) == head.scenario_hash:
+        if digest == head.scenario_hash:
             return cand
         changed.append(cand)
     if changed:
@@ -45,6 +49,17 @@ def load_journal(
 ) -> tuple[Game, list[Record]]:
     """The game and every record of a journal, checked against the recorded hashes.
 
+    See :func:`load_journal_checked`, which also says what the hash chain found.
+    """
+    game, records, _ = load_journal_checked(path, scenario)
+    return game, records
+
+
+def load_journal_checked(
+    path: str | os.PathLike[str], scenario: str | os.PathLike[str] | None = None
+) -> tuple[Game, list[Record], Integrity | None]:
+    """The game, every record of a journal and its hash chain's verdict.
+
     Args:
         path: The journal file.
         scenario: The scenario file, when it is not where the journal says.
@@ -58,6 +73,7 @@ def load_journal(
     jpath = Path(path)
     with Journal(jpath) as journal:
         records = journal.read()
+        integrity = journal.integrity
     if not records or not isinstance(records[0].event, ExerciseStarted):
         raise JournalError(f"{jpath}: the journal has no exercise_started event")
     head = records[0].event
@@ -72,4 +88,4 @@ def load_journal(
         raise JournalError(
             f"{jpath}: the rule pack of {spath} changed since the exercise was played"
         )
-    return game, records
+    return game, records, integrity

@@ -123,6 +123,15 @@ class PlanItem(_Model):
         priority: ``high`` (major flag or missed critical task), ``medium`` (minor flag),
             ``low`` (weak score).
         evidence: Journal seqs.
+        id: Stable id of the row (``flag.<code>.<agency>``, ``task.<objective>.<task>``,
+            ``scores.<agency>``); ``plan_action_updated`` events name it.
+        owner: Primary responsible organisation (the responsible agency's name until
+            the debrief sets another).
+        poc: Point of contact in that organisation.
+        start: Start date ``YYYY-MM-DD`` ("" when not set).
+        due: Completion (due) date ``YYYY-MM-DD`` ("" when not set).
+        status: ``open``, ``in_progress`` or ``complete``.
+        updated_seq: Journal seq of the latest update of the row (0: never updated).
     """
 
     issue: str
@@ -131,6 +140,37 @@ class PlanItem(_Model):
     capability: str
     priority: Literal["high", "medium", "low"]
     evidence: list[int] = Field(default_factory=list)
+    id: str = ""
+    owner: str = ""
+    poc: str = ""
+    start: str = ""
+    due: str = ""
+    status: Literal["open", "in_progress", "complete"] = "open"
+    updated_seq: int = 0
+
+
+class Feedback(_Model):
+    """An agency's participant feedback form (hot wash), its latest submission.
+
+    Attributes:
+        agency: The agency.
+        author: Who filled it in ("" when not given).
+        strengths: Strengths the participants saw.
+        improvements: Areas for improvement they saw.
+        ratings: Question id (``tabletop.model.evaluation.FEEDBACK_QUESTIONS``) -> 1..5.
+        comments: Anything else.
+        seq: Journal seq of this submission.
+        revisions: Earlier submissions of the same agency it replaces.
+    """
+
+    agency: str
+    author: str
+    strengths: str
+    improvements: str
+    ratings: dict[str, int]
+    comments: str
+    seq: int
+    revisions: int = 0
 
 
 class TimelineEntry(_Model):
@@ -145,6 +185,7 @@ class TimelineEntry(_Model):
         text: What happened.
         flags: Engine flags of the decision.
         undone: The facilitator undid it (kept for the audit trail; it does not count).
+        at: The journal timestamp of the event (ISO 8601).
     """
 
     seq: int
@@ -155,6 +196,7 @@ class TimelineEntry(_Model):
     text: str
     flags: list[str] = Field(default_factory=list)
     undone: bool = False
+    at: str = ""
 
 
 class TimelineStage(_Model):
@@ -177,6 +219,27 @@ class Observation(_Model):
     agency: str | None
     author: str
     text: str
+
+
+class ExpressionFailure(_Model):
+    """A condition or effect that failed while the exercise ran (``expression_failed``).
+
+    The effect was skipped (a condition counted as false) and play went on.
+    """
+
+    seq: int
+    round: int
+    stage: str
+    source: Literal["inject", "action", "stage"]
+    ref: str
+    agency: str | None
+    part: str
+    key: str
+    line: int
+    col: int
+    text: str
+    message: str
+    summary: str
 
 
 class RoundPoint(_Model):
@@ -214,3 +277,8 @@ class Report(_Model):
     observations: list[Observation]
     network: Network
     series: list[RoundPoint]
+    feedback: list[Feedback] = Field(default_factory=list)
+    feedback_means: dict[str, float | None] = Field(
+        default_factory=dict, description="Question id -> mean rating over the agencies."
+    )
+    expression_failures: list[ExpressionFailure] = Field(default_factory=list)

@@ -26,12 +26,15 @@ from tabletop.scoring.models import (
     Network,
     NetworkMetrics,
     ObjectiveRating,
+    PrivateScore,
     Score,
     ScoreCard,
     Scores,
+    TaskEvidence,
     TaskResult,
 )
 from tabletop.scoring.network import cooperation_network
+from tabletop.scoring.private import private_score, private_scores
 from tabletop.scoring.rating import find_flags, rate_objectives
 
 __all__ = [
@@ -46,9 +49,11 @@ __all__ = [
     "Network",
     "NetworkMetrics",
     "ObjectiveRating",
+    "PrivateScore",
     "Score",
     "ScoreCard",
     "Scores",
+    "TaskEvidence",
     "TaskResult",
     "act_credits",
     "cooperation_network",
@@ -56,6 +61,8 @@ __all__ = [
     "evaluate",
     "extract",
     "find_flags",
+    "private_score",
+    "private_scores",
     "rate_objectives",
     "score",
     "score_exercise",

@@ -17,13 +17,14 @@ from tabletop.model.rules import SCORE_DIMENSIONS
 from tabletop.scoring.counterfactual import Counterfactual
 from tabletop.scoring.facts import Act, Agreement, Expectation, Facts, Segment, Waste
 from tabletop.scoring.models import AgencyScores, Score, ScoreCard, Scores
+from tabletop.scoring.private import private_scores
 
 #: The five coordination dimensions, scored from the tags of what agencies did.
 COORDINATION: tuple[str, ...] = ("horizontal", "vertical", "resource", "information", "policy")
 #: Net coordination credit per round that earns 100 in a coordination dimension.
 TARGET_PER_ROUND = 1.0
-#: Self-initiated cooperative acts per round that earn 100 in initiative.
-INITIATIVE_PER_ROUND = 1.0
+#: Share of a round's action points spent on self-initiated cooperation that earns 100.
+INITIATIVE_SHARE = 2 / 3
 #: Credit of an act that involves no other agency (a warning, monitoring, a response level).
 SOLO_CREDIT = 0.5
 #: Credit of a proposal (the agreement itself earns the full credit when every party accepts).
@@ -262,6 +263,10 @@ class _Scorer:
         for (seg, a), v in facts.deployed.items():
             if seg in seg_stage:
                 self.deployed.setdefault((a, seg_stage[seg]), []).append(v)
+        self.asked: dict[tuple[str, str], list[float]] = {}
+        for (seg, a), v in facts.asked.items():
+            if seg in seg_stage:
+                self.asked.setdefault((a, seg_stage[seg]), []).append(v)
         self.blind_lost: dict[tuple[str, str], list[float]] = {}
         for (seg, a), v in facts.blind_lost.items():
             if seg in seg_stage:
@@ -344,8 +349,10 @@ class _Scorer:
 
     def initiative(self, agency: str, stage: str) -> Score:
         rounds = len(self.segs.get(stage, []))
-        target = rounds * INITIATIVE_PER_ROUND
-        own = directed = 0
+        points = self.g.rules.pack.action_points
+        target = rounds * points * INITIATIVE_SHARE
+        own = 0.0
+        n_own = n_solo = directed = 0
         evidence: list[int] = []
         for act in self.acts.get((agency, stage), []):
             if act.kind == "proposal_answered":
@@ -353,33 +360,50 @@ class _Scorer:
             if sum(v for v in self.credits[act.seq].values() if v > 0) <= 0:
                 continue
             evidence.append(act.seq)
-            if act.directed_by is None:
-                own += 1
-            else:
+            if act.directed_by is not None:
                 directed += 1
+                continue
+            cost = float(max(1, self.cost(act.action)))
+            if act.partners or act.kind == "proposal_made":
+                own += cost
+                n_own += 1
+            else:
+                own += cost * SOLO_CREDIT
+                n_solo += 1
         mine = self.expectations.get((agency, stage), [])
         missed = [x for x in mine if x.status == "missed"]
         met = [x for x in mine if x.status == "met"]
         evidence += [x.inject_seq for x in missed]
         net = own - len(missed)
         value = r1(clamp(100.0 * net / target)) if target > 0 else 0.0
-        text = f"{_plural(own, 'self-initiated cooperative act')}, {directed} on a directive"
+        text = (
+            f"{_plural(n_own, 'self-initiated act')} with other agencies and {n_solo} on its own "
+            f"(x{SOLO_CREDIT:g}), {directed} on a directive (not counted)"
+        )
         if met or missed:
             text += f", {len(met)} of {len(met) + len(missed)} inject expectations met"
             if missed:
                 what = Counter(f"{x.action} ({x.inject})" for x in missed)
                 text += f" (missed: {_counted(what)})"
         text += (
-            f": {own} - {len(missed)} missed against a target of {target:g} "
-            f"({_plural(rounds, 'round')} x {INITIATIVE_PER_ROUND:g}) gives {value:.0f}."
+            f": {own:g} action points - {len(missed)} missed against a target of {target:g} "
+            f"({_plural(rounds, 'round')} x {points} points x {INITIATIVE_SHARE:g}) "
+            f"gives {value:.0f}."
         )
         return Score(value=value, evidence=sorted(set(evidence)), explanation=text)
+
+    def cost(self, action: str) -> int:
+        """Action points of a catalogue action (1 for an id the rule pack lacks)."""
+        rule = self.g.rules.actions.get(action)
+        return rule.cost if rule is not None else 1
 
     # ------------------------------------------------------------------ efficiency
 
     def efficiency(self, agency: str, stage: str) -> Score:
         seg_ids = {s.index for s in self.segs.get(stage, [])}
-        sent = sum(self.deployed.get((agency, stage), []))
+        own = sum(self.deployed.get((agency, stage), []))
+        asked = sum(self.asked.get((agency, stage), []))
+        sent = own + asked
         blind = sum(self.blind_lost.get((agency, stage), []))
         wasted = 0.0
         dups: list[int] = []
@@ -409,9 +433,10 @@ class _Scorer:
         lost = wasted + blind
         base = 100.0 * (1.0 - lost / sent) if sent > 0 else 100.0
         value = r1(clamp(base - DUPLICATE_PENALTY * len(dups)))
+        got = f" and {asked:.1f} sent at its request" if asked > 0 else ""
         text = (
-            f"Deployed {sent:.1f} units, {wasted:.1f} beyond need and {blind:.1f} misdirected "
-            f"without information ({base:.0f}% useful)"
+            f"Deployed {own:.1f} units{got}, {wasted:.1f} beyond need and {blind:.1f} "
+            f"misdirected without information ({base:.0f}% useful)"
         )
         if dups:
             text += f", {_plural(len(dups), 'duplicated deployment')} (-{DUPLICATE_PENALTY:g} each)"
@@ -638,6 +663,7 @@ class _Scorer:
             agencies=agencies,
             stage_totals=stage_totals,
             total=self.exercise_total(stage_totals),
+            private=private_scores(self.f, self.cf),
         )
 
 

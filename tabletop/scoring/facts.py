@@ -132,10 +132,13 @@ class Waste:
         resource: Resource id.
         amount: Units beyond need.
         shares: Agency -> units of the waste charged to it: the latest deliveries of the
-            round are charged first, each agency at most what it sent.
+            round are charged first, each at most what it sent; units another agency
+            asked for (up to what a request served still lacked, or a delivery commitment
+            still owed) only after all the others, and to the agency that asked.
         deploy_seqs: Agency -> seqs of its deployments of the resource there this round.
         duplicates: Agencies that deployed after another agency had already covered the
-            region with the same resource this round (in journal order).
+            region with the same resource this round (in journal order), unless every
+            one of their deployments there was asked for or ordered by a directive.
     """
 
     seq: int
@@ -231,9 +234,12 @@ class Expectation:
         fired_round: Round the inject fired in.
         deadline: Last round the action counts in.
         stage: Stage the inject fired in.
-        met_seq: Seq of the first matching act in time (0 when none).
+        met_seq: Seq of the first matching act in time (0 when none). An act taken
+            before the inject fired, in the same visit of the stage, counts: early is met.
         directed: The matching act complied with a directive.
         status: ``met``, ``missed`` or ``pending`` (deadline not reached yet).
+        objective: Objective (or ``objective.task``) the expectation evidences, if named.
+        met_round: Round of the matching act (0 when none).
     """
 
     inject: str
@@ -247,6 +253,8 @@ class Expectation:
     met_seq: int = 0
     directed: bool = False
     status: str = "pending"
+    objective: str | None = None
+    met_round: int = 0
 
 
 @dataclass(slots=True)
@@ -298,6 +306,7 @@ class Facts:
     adjudications: list[tuple[int, ev.Adjudicated]] = field(default_factory=list)
     stage_changes: list[tuple[int, ev.StageChanged]] = field(default_factory=list)
     deployed: dict[tuple[int, str], float] = field(default_factory=dict)
+    asked: dict[tuple[int, str], float] = field(default_factory=dict)
     blind_lost: dict[tuple[int, str], float] = field(default_factory=dict)
     ended: ev.ExerciseEnded | None = None
     ended_seq: int = 0
@@ -367,8 +376,16 @@ class _Pass:
         self.proposal_action: dict[str, str] = {}
         # (region, resource) -> agency -> deploy seqs, this round only.
         self.round_deploys: dict[tuple[str, str], dict[str, list[int]]] = {}
+        # (region, resource) -> parts of this round's deployments: (seq, agency, units,
+        # asker, coordinated). The asker asked for those units (a requester served, a
+        # creditor delivered to) or is None; coordinated parts were asked for or ordered.
+        self.round_units: dict[tuple[str, str], list[tuple[int, str, float, str | None, bool]]] = {}
         # (agency, action) -> expectations, to match acts quickly.
         self.pending: dict[tuple[str, str], list[Expectation]] = {}
+        # (agency, action) -> acts so far, to meet an expectation with an earlier act.
+        self.acts_by_key: dict[tuple[str, str], list[Act]] = {}
+        # First round of the current visit of the current stage.
+        self.visit_round = 1
 
     # ------------------------------------------------------------------ helpers
 
@@ -416,6 +433,7 @@ class _Pass:
         # are settled.
         self._end_trust()
         self.round_deploys = {}
+        self.round_units = {}
         s = self.state
         seg = Segment(
             index=len(self.facts.segments),
@@ -447,9 +465,17 @@ class _Pass:
                 fired_round=e.round,
                 deadline=e.round + x.within,
                 stage=e.stage,
+                objective=x.objective,
             )
             self.facts.expectations.append(exp)
-            self.pending.setdefault((x.agency, x.action), []).append(exp)
+            # Early counts as met: an act of this visit of the stage, before the inject.
+            for act in self.acts_by_key.get((x.agency, x.action), ()):
+                if act.stage == e.stage and act.round >= self.visit_round and _meets(exp, act):
+                    exp.status, exp.met_seq, exp.met_round = "met", act.seq, act.round
+                    exp.directed = act.directed_by is not None
+                    break
+            else:
+                self.pending.setdefault((x.agency, x.action), []).append(exp)
 
     def _on_action_taken(self, seq: int, e: ev.ActionTaken) -> None:
         g = self.game
@@ -503,6 +529,16 @@ class _Pass:
                 self.facts.blind_lost[key] = self.facts.blind_lost.get(key, 0.0) + lost
             per = self.round_deploys.setdefault((e.region, e.resource), {})
             per.setdefault(e.agency, []).append(seq)
+            units = self.round_units.setdefault((e.region, e.resource), [])
+            left = e.amount
+            for asker, n in self._asked_parts(e):
+                units.append((seq, e.agency, n, asker, True))
+                key = (self._seg_index(), asker)
+                self.facts.asked[key] = self.facts.asked.get(key, 0.0) + n
+                left -= n
+            if left > EPS:
+                ordered = e.directed_by is not None or left < e.amount
+                units.append((seq, e.agency, left, None, ordered))
         elif e.handler == "invest_prevention" and e.region is not None:
             per = self.round_deploys.setdefault((e.region, "prevention"), {})
             if per and e.agency not in per:
@@ -518,6 +554,32 @@ class _Pass:
             if qid in self.facts.requests:
                 self.facts.requests[qid].fulfilled_seqs.append(seq)
         self._match_expectations(act)
+
+    def _asked_parts(self, e: ev.ActionTaken) -> list[tuple[str, float]]:
+        """Units of a deployment that another agency asked for, and who asked.
+
+        A request served counts up to what was still open of it (its requester asked);
+        a delivery commitment advanced counts up to what was still owed (its creditor
+        asked). Together never more than the deployment. A directive names no amount:
+        what the agency sent on one is its own choice.
+        """
+        out: list[tuple[str, float]] = []
+        left = e.amount
+        for qid, total in e.fulfils.items():
+            q = self.state.requests.get(qid)
+            if q is not None and q.requester != e.agency:
+                n = min(left, total - q.fulfilled)
+                if n > EPS:
+                    out.append((q.requester, n))
+                    left -= n
+        for cid, progress in e.progress.items():
+            c = self.state.commitments.get(cid)
+            if c is not None and c.spec.creditor != e.agency and c.spec.deliverable == "deliver":
+                n = min(left, progress - c.progress)
+                if n > EPS:
+                    out.append((c.spec.creditor, n))
+                    left -= n
+        return out
 
     def _action_ties(self, seq: int, e: ev.ActionTaken, act: Act) -> None:
         """Ties made by an action: a target served, a delivery into another's region."""
@@ -676,22 +738,34 @@ class _Pass:
             seg.resolved_seq = seq
         for rid, r in s.regions.items():
             need = need_for(g, rid, r.hazard)
+            out = e.regions.get(rid)
+            moved = out.displaced if out is not None else {}
             for res, want in need.items():
+                want += moved.get(res, 0.0)
                 extra = r.delivered.get(res, 0.0) - want
                 if extra <= EPS:
                     continue
                 sent = s.deployed.get(rid, {}).get(res, {})
                 seqs = dict(self.round_deploys.get((rid, res), {}))
+                units = self.round_units.get((rid, res), [])
                 # The last units to arrive are the ones beyond need: charge the latest
-                # deployers of the round first, each at most what it sent.
-                latest = sorted(sent, key=lambda a: max(seqs.get(a, [0])), reverse=True)
+                # deployments of the round first, each at most what it sent; units another
+                # agency asked for (a request served, a delivery commitment kept) only after
+                # every other unit, and to the agency that asked for them.
+                order = sorted(units, key=lambda u: (u[3] is None, u[0]), reverse=True)
                 shares: dict[str, float] = {}
                 left = extra
-                for a in latest:
-                    charged = min(left, sent[a])
+                for _seq, a, amount, asker, _coordinated in order:
+                    charged = min(left, amount)
                     if charged > EPS:
-                        shares[a] = charged
+                        who = asker or a
+                        shares[who] = shares.get(who, 0.0) + charged
                     left -= charged
+                asked_only = {
+                    a
+                    for a in sent
+                    if any(u[1] == a for u in units) and all(u[4] for u in units if u[1] == a)
+                }
                 self.facts.waste.append(
                     Waste(
                         seq=seq,
@@ -703,7 +777,9 @@ class _Pass:
                         amount=extra,
                         shares=shares,
                         deploy_seqs=seqs,
-                        duplicates=list(sent)[1:] if len(sent) > 1 else [],
+                        duplicates=[a for a in list(sent)[1:] if a not in asked_only]
+                        if len(sent) > 1
+                        else [],
                     )
                 )
 
@@ -718,6 +794,26 @@ class _Pass:
 
     def _on_stage_changed(self, seq: int, e: ev.StageChanged) -> None:
         self.facts.stage_changes.append((seq, e))
+        # A visit starts now (start, forced) or with the next round (at a round's end).
+        self.visit_round = e.round if e.reason in ("start", "forced") else e.round + 1
+        if e.reason == "forced" and self.seg is not None:
+            # The facilitator moved the exercise mid-round: the rest of the round is the
+            # new stage's round 1 and is scored as a segment of that stage.
+            self._end_trust()
+            s = self.state
+            seg = Segment(
+                index=len(self.facts.segments),
+                round=s.round,
+                stage=e.to_stage,
+                stage_round=1,
+                wave=s.wave,
+                seq=seq,
+                trust_start={r: x.trust for r, x in s.regions.items()},
+                trust_end={r: x.trust for r, x in s.regions.items()},
+                hazard_start={r: x.hazard for r, x in s.regions.items()},
+            )
+            self.facts.segments.append(seg)
+            self.seg = seg
 
     def _on_exercise_ended(self, seq: int, e: ev.ExerciseEnded) -> None:
         self.facts.ended = e
@@ -745,17 +841,15 @@ class _Pass:
     # ------------------------------------------------------------------ expectations
 
     def _match_expectations(self, act: Act) -> None:
+        self.acts_by_key.setdefault((act.agency, act.action), []).append(act)
         for x in self.pending.get((act.agency, act.action), ()):
             if x.status != "pending":
                 continue
-            if x.region is not None and act.region != x.region:
-                continue
-            if act.round > x.deadline:
-                continue
-            if act.kind == "proposal_answered" and not act.accepted:
+            if act.round > x.deadline or not _meets(x, act):
                 continue
             x.status = "met"
             x.met_seq = act.seq
+            x.met_round = act.round
             x.directed = act.directed_by is not None
 
     def _close_expectations(self, *, final: bool, before_round: int = 0) -> None:
@@ -770,6 +864,18 @@ class _Pass:
             else:
                 del self.pending[key]
 
+
+def _meets(x: Expectation, act: Act) -> bool:
+    """True when ``act`` is the decision ``x`` expects (region, acceptance, not void)."""
+    if x.region is not None and act.region != x.region:
+        return False
+    if act.kind == "proposal_answered" and not act.accepted:
+        return False
+    return not _VOID_FOR_EXPECT.intersection(act.flags)
+
+
+#: Acts with these flags do not meet an expectation (as for critical tasks).
+_VOID_FOR_EXPECT = frozenset({"concealment", "paper_cooperation"})
 
 #: Flags that keep an action from counting as an honoured tie.
 _NO_TIE_FLAGS = frozenset({"concealment", "paper_cooperation", "funds_before_local_budget"})

@@ -40,6 +40,30 @@ class AgencyScores(_Model):
     total: ScoreCard
 
 
+class PrivateScore(_Model):
+    """An agency's private score: its own regions' outcome mixed with the common one.
+
+    ``value = local_interest x own + (1 - local_interest) x common`` (DESIGN.md: local
+    self-interest). Shown to that agency only during play; in the debrief next to the
+    common score.
+
+    Attributes:
+        agency: Agency id.
+        local_interest: The agency's ``local_interest`` (scenario), in [0, 1].
+        regions: Its own regions (scenario ``regions``; else the regions under it).
+        own: Harm avoided in those regions against the nobody-acts run, 0-100.
+        common: Harm avoided over every region (the exercise's outcome), 0-100.
+        value: The private score.
+    """
+
+    agency: str
+    local_interest: float
+    regions: list[str]
+    own: Score
+    common: Score
+    value: Score
+
+
 class Scores(_Model):
     """Every score of an exercise.
 
@@ -51,6 +75,7 @@ class Scores(_Model):
         agencies: Agency -> its scores.
         stage_totals: Stage -> all agencies together.
         total: The whole exercise.
+        private: Agency -> its private score (local self-interest).
     """
 
     dimensions: list[str]
@@ -60,6 +85,7 @@ class Scores(_Model):
     agencies: dict[str, AgencyScores]
     stage_totals: dict[str, ScoreCard]
     total: ScoreCard
+    private: dict[str, PrivateScore] = Field(default_factory=dict)
 
 
 Severity = Literal["major", "minor"]
@@ -87,6 +113,37 @@ class Flag(_Model):
     evidence: list[int] = Field(default_factory=list)
 
 
+class TaskEvidence(_Model):
+    """An inject expectation that evidences a critical task, and the decision that met it.
+
+    Attributes:
+        inject: Inject id.
+        title: Inject title.
+        inject_seq: Seq of the ``inject_fired``.
+        inject_round: Exercise round the inject fired in.
+        agency: Agency the inject expected to act.
+        action: Expected catalogue action.
+        status: ``met``, ``missed`` or ``pending``.
+        seq: Seq of the decision that met it (0 when none).
+        round: Round of that decision (0 when none).
+        rounds: Rounds from the inject to the decision (negative: done before the inject).
+        seconds: Wall-clock seconds from the inject to the decision (journal times;
+            negative when done before it), None when not met.
+    """
+
+    inject: str
+    title: str
+    inject_seq: int
+    inject_round: int
+    agency: str
+    action: str
+    status: Literal["met", "missed", "pending"]
+    seq: int = 0
+    round: int = 0
+    rounds: int | None = None
+    seconds: float | None = None
+
+
 class TaskResult(_Model):
     """A critical task of an objective and whether it was done on time.
 
@@ -99,6 +156,8 @@ class TaskResult(_Model):
         round: Exercise round it was done in (0 when not done).
         done_by: Agency that did it.
         deadline: Human description of the deadline.
+        evidence: Inject expectations that name this task (``expect.objective``), with
+            the decision that met each and the time from inject to decision.
     """
 
     id: str
@@ -109,6 +168,7 @@ class TaskResult(_Model):
     round: int = 0
     done_by: str | None = None
     deadline: str = ""
+    evidence: list[TaskEvidence] = Field(default_factory=list)
 
 
 Rating = Literal["P", "S", "M", "U"]

@@ -19,10 +19,11 @@ latest confirmation counts and both are shown.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from tabletop.model.scenario import CriticalTask, Objective
-from tabletop.scoring.facts import Act, Facts, Segment
-from tabletop.scoring.models import Flag, ObjectiveRating, Rating, TaskResult
+from tabletop.scoring.facts import Act, Expectation, Facts, Segment
+from tabletop.scoring.models import Flag, ObjectiveRating, Rating, TaskEvidence, TaskResult
 
 #: Flags that count in objective ratings, with their severity.
 RATING_FLAGS: dict[str, str] = {
@@ -239,7 +240,7 @@ def _waste_flags(facts: Facts) -> list[Flag]:
     limit = facts.game.rules.rating.waste_flag
     seg_stage = {s.index: s.stage for s in facts.segments}
     sent: Counter[tuple[str, str]] = Counter()
-    for (seg, agency), amount in facts.deployed.items():
+    for (seg, agency), amount in [*facts.deployed.items(), *facts.asked.items()]:
         sent[(agency, seg_stage.get(seg, ""))] += amount
     wasted: Counter[tuple[str, str]] = Counter()
     seqs: dict[tuple[str, str], list[int]] = {}
@@ -318,6 +319,8 @@ def _matches(task: CriticalTask, act: Act) -> bool:
         return False
     if task.region is not None and act.region != task.region:
         return False
+    if task.resource is not None and act.resource != task.resource:
+        return False
     if act.kind == "proposal_answered" and not act.accepted:
         return False
     return not _VOID_FOR_TASKS.intersection(act.flags)
@@ -386,6 +389,66 @@ def task_result(
     return result("not_reached" if still_open else "missed", None, deadline)
 
 
+# --------------------------------------------------------------------------- evidence
+
+
+def evidences(obj: Objective, task: CriticalTask, x: Expectation) -> bool:
+    """True when expectation ``x`` names ``task`` (``objective.task``), or names ``obj``
+    and asks for the task's action (by the task's agency, when it names one)."""
+    if x.objective is None:
+        return False
+    if x.objective == f"{obj.id}.{task.id}":
+        return True
+    return (
+        x.objective == obj.id
+        and x.action == task.action
+        and (task.agency is None or task.agency == x.agency)
+    )
+
+
+def _seconds(facts: Facts, a: int, b: int) -> float | None:
+    """Wall-clock seconds from record ``a`` to record ``b`` (None when a time is unreadable)."""
+
+    def at(seq: int) -> str:
+        rec = facts.records[seq - 1] if 0 < seq <= len(facts.records) else None
+        if rec is None or rec.seq != seq:
+            rec = next(r for r in facts.records if r.seq == seq)
+        return rec.at
+
+    try:
+        ta = datetime.fromisoformat(at(a))
+        tb = datetime.fromisoformat(at(b))
+    except (StopIteration, ValueError, TypeError):
+        return None
+    return round((tb - ta).total_seconds(), 1)
+
+
+def task_evidence(facts: Facts, obj: Objective, task: CriticalTask) -> list[TaskEvidence]:
+    """The inject expectations that evidence ``task``, in journal order."""
+    out: list[TaskEvidence] = []
+    for x in facts.expectations:
+        if not evidences(obj, task, x):
+            continue
+        inj = facts.game.injects.get(x.inject)
+        met = x.status == "met" and x.met_seq > 0
+        out.append(
+            TaskEvidence(
+                inject=x.inject,
+                title=inj.title if inj is not None else x.inject,
+                inject_seq=x.inject_seq,
+                inject_round=x.fired_round,
+                agency=x.agency,
+                action=x.action,
+                status=x.status,  # type: ignore[arg-type]
+                seq=x.met_seq if met else 0,
+                round=x.met_round if met else 0,
+                rounds=x.met_round - x.fired_round if met else None,
+                seconds=_seconds(facts, x.inject_seq, x.met_seq) if met else None,
+            )
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- objectives
 
 
@@ -425,7 +488,12 @@ def rate_objective(
 ) -> ObjectiveRating:
     """Rate one objective from its critical tasks and the rating flags in its scope."""
     stages, agencies = _scope(facts, obj)
-    tasks = [task_result(facts, t, by_action) for t in obj.tasks]
+    tasks = [
+        task_result(facts, t, by_action).model_copy(
+            update={"evidence": task_evidence(facts, obj, t)}
+        )
+        for t in obj.tasks
+    ]
     on_time = sum(1 for t in tasks if t.status == "on_time")
     share = on_time / len(tasks) if tasks else 0.0
     mine = [

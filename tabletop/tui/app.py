@@ -13,7 +13,7 @@ them (journal first) and then tells the screens to redraw.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from textual import on
@@ -27,10 +27,14 @@ from tabletop.tui.facilitator_actions import FacilitatorConsole
 from tabletop.tui.flow import ScreenFlow
 from tabletop.tui.launcher import Launcher
 from tabletop.tui.messages import Decide
+from tabletop.tui.screens.bot_turn import BOT_STEP_SECONDS, BotTurnScreen
 from tabletop.tui.screens.briefing import BriefingScreen
+from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
+from tabletop.tui.screens.help import HelpScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.start import StartScreen
-from tabletop.tui.session import Session
+from tabletop.tui.session import EXPRESSION_FAILED, Session, failure_lines
 
 #: Seconds between two reads of the shared journal.
 POLL_INTERVAL = 0.5
@@ -44,18 +48,27 @@ class TabletopApp(App[int]):
         seed: Seed of a new exercise (None: the scenario's).
         journal: Journal path of a new exercise (None: journals/<scenario>-play-<time>.tabletop).
         exercise: An exercise already opened (resumed, attached, or made by a test).
-        attach_as: Play only this agency of ``exercise`` (several terminals, one journal).
+        attach_as: Play only this agency of ``exercise`` (several terminals, one journal),
+            or ``"evaluator"`` for the evaluator's terminal.
+        bots: Agency -> bot policy, for the seats bots take (``--bot county=cooperative``).
+        bot_delay: Seconds between two decisions of a bot, so the room can follow.
         show_briefing: Show the briefing before the first turn of ``exercise``.
         default_scenario: Scenario pre-filled on the start screen.
         scenario_dirs: Where the start screen looks for scenarios.
         journal_dir: Where new journals go and where the start screen looks for them.
         clock: Timestamps of decisions.
         poll_interval: Seconds between reads of the journal (0: never poll).
+        turn_timer: The facilitator's time per turn in seconds, shown on the turn screen
+            (display only; None: the turn's time is shown without a limit).
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "tabletop"
+    #: Screen classes for small terminals (app.tcss: 80x24 keeps every form usable).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
         Binding("f2", "pause_toggle", "Pause/Resume"),
         Binding("f3", "release_inject", "Inject"),
         Binding("f4", "force_stage", "Stage"),
@@ -63,6 +76,7 @@ class TabletopApp(App[int]):
         Binding("f6", "observe", "Observe"),
         Binding("f7", "undo_turn", "Undo"),
         Binding("f8", "end_exercise", "End"),
+        Binding("f9", "adhoc_inject", "Ad-hoc inject"),
     ]
 
     def __init__(
@@ -73,18 +87,23 @@ class TabletopApp(App[int]):
         journal: str | os.PathLike[str] | None = None,
         exercise: Exercise | None = None,
         attach_as: str | None = None,
+        bots: Mapping[str, str] | None = None,
+        bot_delay: float = BOT_STEP_SECONDS,
         show_briefing: bool = False,
         default_scenario: str | None = None,
         scenario_dirs: Iterable[Path] | None = None,
         journal_dir: Path | None = None,
         clock: Clock = system_clock,
         poll_interval: float = POLL_INTERVAL,
+        turn_timer: float | None = None,
     ) -> None:
         super().__init__()
         self.poll_interval = poll_interval
+        self.turn_timer = turn_timer
         self.show_briefing = show_briefing
         self.session: Session | None = None
-        self.flow = ScreenFlow(self)
+        self.bots = dict(bots or {})
+        self.flow = ScreenFlow(self, bot_delay=bot_delay)
         self.facilitator = FacilitatorConsole(self)
         self.launcher = Launcher(
             self,
@@ -97,7 +116,7 @@ class TabletopApp(App[int]):
             clock=clock,
         )
         if exercise is not None:
-            self.session = Session(exercise, attach_as=attach_as)
+            self.session = Session(exercise, attach_as=attach_as, bots=self.bots)
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -142,10 +161,19 @@ class TabletopApp(App[int]):
         else:
             self.after_change()
 
+    @on(RoundResultsScreen.Continue)
+    def _results_seen(self) -> None:
+        assert self.session is not None
+        self.flow.show_handover(self.session, self.session.state.active or "")
+
     @on(Decide)
     def _decide(self, message: Decide) -> None:
         message.stop()
-        self.submit(message.command)
+        self.facilitator.submit(message.command)  # asks for the PIN first where needed
+
+    @on(BotTurnScreen.Finished)
+    def _bot_finished(self) -> None:
+        self.after_change()
 
     def after_change(self) -> None:
         """Bring the screens up to date after the state changed (here or in another terminal)."""
@@ -154,7 +182,8 @@ class TabletopApp(App[int]):
 
     def poll(self) -> None:
         """Read decisions other terminals appended; redraw when there are any."""
-        if self.session is not None and self.session.poll():
+        if self.session is not None and (new := self.session.poll()):
+            self.notify_failures(failure_lines(new))
             self.after_change()
 
     def submit(self, command: cm.Command) -> bool:
@@ -170,8 +199,47 @@ class TabletopApp(App[int]):
             if outcome.stale:
                 self.after_change()
             return False
+        self.notify_failures(outcome.failures)
         self.after_change()
         return True
+
+    def notify_failures(self, lines: tuple[str, ...]) -> None:
+        """Tell the facilitator about expressions that failed (skipped; play goes on)."""
+        for line in lines:
+            self.notify(line, title=EXPRESSION_FAILED, severity="warning", timeout=20)
+
+    # ------------------------------------------------------------------ help and quit
+
+    def action_help(self) -> None:
+        """F1: the keys of each screen (on a turn, with its action letters)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        from tabletop.tui.screens.turn import TurnScreen
+
+        if isinstance(self.screen, TurnScreen):
+            self.screen.action_help()
+        else:
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """ctrl+q: ask first during an exercise (a second ctrl+q quits at once)."""
+        running = self.session is not None and self.session.state.phase == "running"
+        if not running or isinstance(self.screen, ConfirmDialog):
+            self.exit()
+            return
+        path = self.session.journal_path if self.session is not None else None
+        text = (
+            f"Every decision is in the journal; continue later with tabletop play --resume {path}"
+            if path is not None
+            else "This exercise has no journal: it cannot be resumed."
+        )
+
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("Quit tabletop?", text, submit="Quit"), done)
 
     # ------------------------------------------------------------------ facilitator console
 
@@ -206,6 +274,10 @@ class TabletopApp(App[int]):
     def action_end_exercise(self) -> None:
         """F8: end the exercise (with a reason) and show the debrief."""
         self.facilitator.end_exercise()
+
+    def action_adhoc_inject(self) -> None:
+        """F9: write an inject now and release it."""
+        self.facilitator.adhoc_inject()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Command palette entries: the facilitator console, then Textual's own."""

@@ -13,9 +13,12 @@ from typing import Any
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 
+from tabletop.tui.screens.bot_turn import BOT_STEP_SECONDS, BotTurnScreen
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
+from tabletop.tui.screens.evaluator import EvaluatorScreen
 from tabletop.tui.screens.handover import HandoverScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.turn import TurnScreen
 from tabletop.tui.session import Session
 
@@ -25,11 +28,15 @@ class ScreenFlow:
 
     Args:
         app: The app whose screen stack this manages.
+        bot_delay: Seconds between two decisions of a bot playing a seat.
     """
 
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[Any], *, bot_delay: float = BOT_STEP_SECONDS) -> None:
         self.app = app
+        self.bot_delay = bot_delay
         self._turn: TurnScreen | None = None
+        self._results_seen: int | None = None
+        """The last round whose results the room has seen (None: not known yet)."""
 
     def base_screen(self) -> Screen:
         """The top screen that is not a dialog."""
@@ -54,7 +61,8 @@ class ScreenFlow:
         if self._turn is None or self._turn.session is not session:
             if self._turn is not None and self._turn not in self.app.screen_stack:
                 self.app.uninstall_screen(self._turn)
-            self._turn = TurnScreen(session)
+            self._turn = TurnScreen(session, turn_limit=getattr(self.app, "turn_timer", None))
+            self._results_seen = last_resolved(session)
             self.app.install_screen(self._turn, name=f"turn-{id(self._turn)}")
         return self._turn
 
@@ -72,6 +80,10 @@ class ScreenFlow:
         """The first screen of a session just opened (new, resumed or attached)."""
         if session.state.phase != "running":
             self.go(DebriefScreen(session))
+        elif session.evaluator:
+            self.go(EvaluatorScreen(session))
+        elif session.state.active in session.bots:
+            self.show_bot(session, session.state.active or "")
         elif session.attached:
             self.show_turn(session, session.attach_as or "")
         elif briefing:
@@ -86,10 +98,33 @@ class ScreenFlow:
         self.base_turn(session)
 
     def show_handover(self, session: Session, agency: str) -> None:
-        """Empty the turn screen, then hide it under the handover screen of ``agency``."""
+        """Empty the turn screen, then hide it under the handover screen of ``agency``.
+
+        The facilitator's role, if unlocked on this keyboard, is locked again: the
+        next player is about to sit down. On the hot-seat terminal a round just resolved
+        shows its results to the room first (:class:`RoundResultsScreen`); its Enter comes
+        back here. A bot's seat gets the bot's screen instead of the handover.
+        """
+        session.lock.lock()
         self.turn_screen(session).clear()  # nothing private stays in the DOM between agencies
         self.base_turn(session)
+        resolved = last_resolved(session)
+        if not session.attached and resolved > (self._results_seen or 0):
+            self._results_seen = resolved
+            self.app.push_screen(RoundResultsScreen(session, resolved))
+            return
+        if agency in session.bots:
+            self.show_bot(session, agency)
+            return
         self.app.push_screen(HandoverScreen(session, agency))
+
+    def show_bot(self, session: Session, agency: str) -> None:
+        """Empty the turn screen and show the bot playing ``agency``'s turn."""
+        self.turn_screen(session).clear()
+        self.base_turn(session)
+        self.app.push_screen(
+            BotTurnScreen(session, agency, session.bots[agency], delay=self.bot_delay)
+        )
 
     def after_change(self, session: Session) -> None:
         """Bring the screens up to date after the state changed (here or in another terminal)."""
@@ -103,13 +138,40 @@ class ScreenFlow:
             else:
                 self.go(DebriefScreen(session))
             return
-        if isinstance(base, TurnScreen):
+        if session.evaluator:
+            if isinstance(base, EvaluatorScreen):
+                base.refresh_view()
+            else:
+                self.go(EvaluatorScreen(session))
+            return
+        if st.active in session.bots:
+            if isinstance(base, BotTurnScreen) and base.agency == st.active and not base.turn.done:
+                base.refresh_view()
+            else:
+                self.show_bot(session, st.active or "")
+            return
+        if isinstance(base, BotTurnScreen):
+            if session.attached:
+                self.show_turn(session, session.attach_as or "")
+            else:
+                self.show_handover(session, st.active or "")
+        elif isinstance(base, TurnScreen):
             if session.attached or base.viewer == st.active:
                 base.refresh_view()
             else:
                 self.show_handover(session, st.active or "")
+        elif isinstance(base, RoundResultsScreen):
+            return  # the room reads the results; Enter goes on to the handover
         elif isinstance(base, HandoverScreen):
             if base.agency == st.active:
                 base.refresh_view()
             else:
                 self.show_handover(session, st.active or "")
+
+
+def last_resolved(session: Session) -> int:
+    """The last round resolved in the session's journal (0: none yet)."""
+    for rec in reversed(session.records):
+        if rec.event.kind == "round_resolved":
+            return rec.event.round
+    return 0

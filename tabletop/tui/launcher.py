@@ -19,6 +19,7 @@ from tabletop.engine.exercise import Clock, Exercise, system_clock
 from tabletop.engine.game import Game
 from tabletop.errors import Problem, ScenarioError, TabletopError
 from tabletop.loader.game import load_game
+from tabletop.tui.screens.pin import PinSetupDialog
 from tabletop.tui.screens.start import StartScreen, find_journals, find_scenarios
 from tabletop.tui.session import Session
 
@@ -119,11 +120,24 @@ class Launcher:
                 journal=journal,
                 journal_dir=self.journal_dir or "journals",
                 clock=self.clock,
+                bots=self.app.bots,
             )
         except (TabletopError, OSError) as exc:
             self.show_problems(str(exc))
             return
         self.app.open_session(session, briefing=True)
+        # The facilitator starts the exercise: the PIN that guards the function keys now.
+        self.app.push_screen(PinSetupDialog(cancellable=False), self._pin_chosen)
+
+    def _pin_chosen(self, pin: str | None) -> None:
+        session = self.app.session
+        if pin is None or session is None:
+            return
+        outcome = session.set_pin(pin)
+        if outcome.ok:
+            self.app.notify("Facilitator PIN set.")
+        else:
+            self.app.notify(outcome.message, title="PIN not set", severity="error")
 
     def resume(self, path: str) -> None:
         """Resume a journal and continue where it stopped."""
@@ -135,4 +149,10 @@ class Launcher:
         except (TabletopError, OSError) as exc:
             self.show_problems(str(exc))
             return
-        self.app.open_session(Session(ex), briefing=False)
+        try:
+            session = Session(ex, bots=self.app.bots)
+        except TabletopError as exc:
+            ex.close()
+            self.show_problems(str(exc))
+            return
+        self.app.open_session(session, briefing=False)

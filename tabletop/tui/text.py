@@ -10,10 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tabletop.describe import action_title, commitments_text, recipients
+from tabletop.describe import (
+    action_title,
+    agency_name,
+    fmt_amount,
+    named_commitments_text,
+    named_recipients,
+    region_name,
+    resource_title,
+    stage_title,
+    warning_phrase,
+)
 from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
 from tabletop.model.events import ActionTaken, Record
+from tabletop.model.state import ExerciseState, InboxItem
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -32,6 +43,8 @@ PUBLIC_KINDS = frozenset(
         "turn_undone",
     }
 )
+#: A viewer who is no agency: only what everybody may see passes :func:`visible_to`.
+PUBLIC_VIEWER = ""
 #: Actions whose content is public (the press and the public see them).
 PUBLIC_HANDLERS = frozenset({"issue_warning", "public_release", "activate_response"})
 
@@ -122,39 +135,44 @@ def describe(game: Game, record: Record) -> str | None:
         }[e.reason]
         return f"Stage -> {stage_label(game, e.to_stage)} ({why})"
     if k == "round_started":
-        return f"Round {e.round} begins ({e.stage}, stage round {e.stage_round})"
+        return f"Round {e.round} begins ({stage_title(game, e.stage)}, stage round {e.stage_round})"
     if k == "inject_fired":
         how = "released by the facilitator" if e.manual else e.type
-        return f"Inject [{how}] to {recipients(e.to)}: {e.title}"
+        return f"Inject [{how}] to {named_recipients(game, e.to)}: {e.title}"
     if k == "turn_started":
         return None
     if k == "turn_ended":
-        return f"{e.agency} ended its turn"
+        return f"{agency_name(game, e.agency)} ended its turn"
     if k == "action_taken":
         return _action_line(game, e)
     if k == "proposal_made":
         version = f" v{e.version} (counter to {e.parent})" if e.parent else ""
-        what = commitments_text(e.commitments)
-        return f"{e.agency} proposed {e.proposal}{version}: {e.title} - {what}"
+        what = named_commitments_text(game, e.commitments)
+        return f"{agency_name(game, e.agency)} proposed {e.proposal}{version}: {e.title} - {what}"
     if k == "proposal_answered":
-        return f"{e.agency} {'accepted' if e.accepted else 'rejected'} {e.proposal}"
+        verb = "accepted" if e.accepted else "rejected"
+        return f"{agency_name(game, e.agency)} {verb} {e.proposal}"
     if k == "agreement_activated":
         paper = " (paper cooperation: nothing concrete)" if e.paper else ""
         return f"Agreement {e.proposal} is active{paper}"
     if k == "proposal_closed":
         return f"Proposal {e.proposal} {e.status}"
     if k == "directive_issued":
-        where = f" in {e.region}" if e.region else ""
-        return f"{e.issuer} ordered {e.target}: {e.action}{where} by round {e.due_round}"
+        where = f" in {region_name(game, e.region)}" if e.region else ""
+        return (
+            f"{agency_name(game, e.issuer)} ordered {agency_name(game, e.target)}: "
+            f"{action_title(game, e.action)}{where} by round {e.due_round}"
+        )
     if k == "round_resolved":
         return f"Round {e.round} resolved"
     if k == "commitment_resolved":
         return (
-            f"Commitment {e.commitment} ({e.debtor} -> {e.creditor}): {e.status.upper()} "
+            f"Commitment {e.commitment} ({agency_name(game, e.debtor)} -> "
+            f"{agency_name(game, e.creditor)}): {e.status.upper()} "
             f"({e.share:.0%} delivered)"
         )
     if k == "directive_resolved":
-        return f"Directive {e.directive} to {e.target}: {e.status}"
+        return f"Directive {e.directive} to {agency_name(game, e.target)}: {e.status}"
     if k == "exercise_paused":
         return "Facilitator paused the exercise"
     if k == "exercise_resumed":
@@ -162,14 +180,25 @@ def describe(game: Game, record: Record) -> str | None:
     if k == "adjudicated":
         return f"Facilitator adjudicated {e.target}: {e.reason}"
     if k == "observation_recorded":
-        about = f" on {e.agency}" if e.agency else ""
+        about = f" on {agency_name(game, e.agency)}" if e.agency else ""
         return f"Observation by {e.author}{about}: {e.text}"
     if k == "turn_undone":
-        return f"Facilitator undid {e.agency}'s decisions of this turn"
+        return f"Facilitator undid the decisions of {agency_name(game, e.agency)} this turn"
     if k == "exercise_ended":
         return f"Exercise ended: {e.reason}"
     if k == "rating_confirmed":
-        return f"Rating of {e.objective} confirmed: {e.rating}"
+        obj = next((o.title for o in game.scenario.objectives if o.id == e.objective), e.objective)
+        return f"Rating of '{obj}' confirmed: {e.rating}"
+    if k == "feedback_submitted":
+        return f"Participant feedback of {agency_name(game, e.agency)} recorded"
+    if k == "plan_action_updated":
+        return f"Improvement plan action {e.action} updated"
+    if k == "expression_failed":
+        return None  # a notice to the facilitator instead (it may name a private inject)
+    if k == "facilitator_pin_set":
+        return "Facilitator PIN set"
+    if k == "facilitator_access_refused":
+        return f"Refused: {e.seat} tried '{e.action}' ({e.reason})"
     return None  # pragma: no cover - the event union is closed
 
 
@@ -177,29 +206,76 @@ def _action_line(game: Game, a: ActionTaken) -> str:
     title = action_title(game, a.action)
     bits: list[str] = []
     if a.target:
-        bits.append(f"-> {a.target}")
+        bits.append(f"-> {agency_name(game, a.target)}")
     if a.region:
-        bits.append(f"in {a.region}")
+        bits.append(f"in {region_name(game, a.region)}")
     if a.resource:
-        bits.append(f"{a.amount:g} {a.resource}")
+        bits.append(f"{fmt_amount(a.amount)} {resource_title(game, a.resource)}")
     elif a.handler in ("invest_prevention", "special_funds", "transfer_payment", "compensate"):
-        bits.append(f"{a.amount:g} funds")
+        bits.append(f"{fmt_amount(a.amount)} funds")
     if a.level:
-        bits.append(a.level if title.lower().endswith("level") else f"level {a.level}")
+        if a.handler == "issue_warning":
+            bits.append(f"({warning_phrase(a.level)})")
+        else:
+            bits.append(a.level if title.lower().endswith("level") else f"level {a.level}")
     if a.mode:
         bits.append(a.mode.replace("_", " "))
     if a.order:
-        bits.append(f"order: {a.order}")
+        bits.append(f"order: {action_title(game, a.order)}")
     if a.agreement:
-        bits.append(f"agreement {a.agreement}")
+        # "Formalize agreement P1", not "Formalize agreement agreement P1".
+        bits.append(a.agreement if "agreement" in title.lower() else f"agreement {a.agreement}")
     if a.handler == "report_up" and a.accuracy < 1.0:
         bits.append(f"accuracy {a.accuracy:.0%}")
-    line = f"{a.agency}: {title}"
+    line = f"{agency_name(game, a.agency)}: {title}"
     if bits:
         line += " " + " ".join(bits)
     if a.flags:
         line += "  [" + ", ".join(f.replace("_", " ") for f in a.flags) + "]"
     return line
+
+
+def public_round_lines(game: Game, records: Sequence[Record], rnd: int) -> list[str]:
+    """The log lines of round ``rnd`` that everybody may read (the round-results screen)."""
+    parties: dict[str, list[str]] = {}
+    out: list[str] = []
+    current = 0
+    for rec in records:
+        e = rec.event
+        if e.kind == "round_started":
+            current = e.round
+        if current != rnd or e.kind in ("round_started", "round_resolved", "turn_ended"):
+            continue
+        if not visible_to(rec, PUBLIC_VIEWER, parties):
+            continue
+        line = describe(game, rec)
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def trust_changes(
+    game: Game, records: Sequence[Record], rnd: int
+) -> list[tuple[str, str, float, float]]:
+    """(region id, region name, trust before, trust after) over round ``rnd``'s resolution.
+
+    Trust and warnings are public (the press reports them); "before" is the
+    previous resolution's trust, or the scenario's starting trust.
+    """
+    before = {rid: r.trust for rid, r in game.scenario.regions.items()}
+    after = dict(before)
+    for rec in records:
+        e = rec.event
+        if e.kind != "round_resolved":
+            continue
+        trusts = {rid: o.trust for rid, o in e.regions.items()}
+        if e.round < rnd:
+            before.update(trusts)
+            after.update(trusts)
+        elif e.round == rnd:
+            after.update(trusts)
+            break
+    return [(rid, region_name(game, rid), before[rid], after[rid]) for rid in game.scenario.regions]
 
 
 def log_lines(game: Game, records: Sequence[Record], viewer: str | None) -> list[str]:
@@ -229,3 +305,31 @@ def log_lines(game: Game, records: Sequence[Record], viewer: str | None) -> list
             line += "  (undone)"
         out.append(f"R{rnd:<2} {line}")
     return out
+
+
+def inbox_text(game: Game, state: ExerciseState, item: InboxItem) -> tuple[str, str]:
+    """(title, text) of an inbox item with names instead of ids.
+
+    The engine writes directives, requests and proposals into the inbox with ids
+    (``a_em orders: report_up``); the screen names them from the item's record in the
+    state (the same facts the item holds). Injects are shown as the scenario wrote them.
+    """
+    if item.kind == "directive" and (d := state.directives.get(item.ref)) is not None:
+        issuer = agency_name(game, d.issuer)
+        where = f" in {region_name(game, d.region)}" if d.region else ""
+        return (
+            f"Directive from {issuer}",
+            f"{issuer} orders: {action_title(game, d.action)}{where} by round {d.due_round}.",
+        )
+    if item.kind == "request" and (q := state.requests.get(item.ref)) is not None:
+        who = agency_name(game, q.requester)
+        what = (
+            f"{fmt_amount(q.amount)} {resource_title(game, q.resource)}"
+            if q.resource
+            else "support"
+        )
+        where = region_name(game, q.region, default="its regions")
+        return f"Request from {who}", f"{who} asks for {what} for {where}."
+    if item.kind == "proposal" and (p := state.proposals.get(item.ref)) is not None:
+        return f"Proposal {p.id} from {agency_name(game, p.proposer)}", item.text
+    return item.title, item.text

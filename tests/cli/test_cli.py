@@ -277,7 +277,7 @@ def test_run_unknown_bot_policy(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     )
     assert code == 1
     assert flat(err) == (
-        "error: unknown bot policy 'greedy' (choose cooperative, selfish, random or "
+        "error: unknown bot policy 'greedy' (choose cooperative, selfish, opportunist, random, passive or "
         "mixed:AGENCY=POLICY,...)"
     )
     assert not (tmp_path / "x").exists()

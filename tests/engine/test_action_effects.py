@@ -278,7 +278,8 @@ def test_special_funds_flags_funds_before_local_budget(play: Driver) -> None:
     e = play.act("special_funds", target="county", amount=10)
     assert e.flags == ["funds_before_local_budget"]
     assert play.state.agencies["mem"].budget == 490.0
-    assert play.state.agencies["county"].budget == 50.0
+    # Linhe's development is 0.3: 10 is worth 10 x (1 + 0.5 x 0.7) = 13.5 to the county.
+    assert play.state.agencies["county"].budget == 53.5
     assert "vertical" in e.tags
 
 
@@ -288,7 +289,8 @@ def test_special_funds_after_local_budget_is_used_is_not_flagged(play: Driver) -
     play.turn_to("mem")
     e = play.act("special_funds", target="county", amount=10)
     assert e.flags == []
-    assert play.state.agencies["county"].budget == 25.0
+    # 15 left, + 0.05 x 0.3 x 40 = 0.6 recovered at the round's end, + 10 worth 13.5.
+    assert play.state.agencies["county"].budget == 29.1
 
 
 def test_transfer_payment_moves_budget(play: Driver) -> None:
@@ -296,7 +298,7 @@ def test_transfer_payment_moves_budget(play: Driver) -> None:
     e = play.act("transfer_payment", target="county", amount=20)
     assert (play.state.agencies["a_water"].budget, play.state.agencies["county"].budget) == (
         130.0,
-        60.0,
+        67.0,  # 20 is worth 20 x (1 + 0.5 x (1 - 0.3)) to Linhe
     )
     assert e.flags == []
 

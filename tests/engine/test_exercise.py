@@ -32,6 +32,10 @@ class FailingJournal:
     def decision(self, decision_id: str) -> bool:
         return any(r.decision_id == decision_id for r in self.stored)
 
+    def checkpoint(self, *, wait: bool = False) -> bool:
+        """Nothing to copy: every record is stored at once."""
+        return True
+
     def close(self) -> None:
         """Nothing to close."""
 

@@ -257,3 +257,56 @@ def test_version_1_action_events_replay_as_written(play: Driver) -> None:
     state.requests.clear()
     evolve(state, old)
     assert list(state.requests) == ["Q1"]  # numbered by count, as version 1 did
+
+
+def test_adhoc_inject_is_journaled_like_a_scripted_one(tiny: Driver) -> None:
+    [e] = tiny.submit(
+        cm.ReleaseAdHocInject(
+            title="Dam rumour", text="A caller says the dam leaks.", to=["town"], type="media"
+        )
+    )
+    assert isinstance(e, ev.InjectFired)
+    assert (e.inject, e.manual, e.private, e.to, e.type) == (
+        "adhoc.1",
+        True,
+        True,
+        ["town"],
+        "media",
+    )
+    assert tiny.state.fired["adhoc.1"] == tiny.state.round
+    assert [i.title for i in tiny.state.inbox["town"] if i.ref == "adhoc.1"] == ["Dam rumour"]
+    assert not any(i.ref == "adhoc.1" for i in tiny.state.inbox["prov"])
+    # To everyone: public, and the next one gets the next id.
+    [e2] = tiny.submit(cm.ReleaseAdHocInject(title="Press", text="Cameras.", to=["all", "town"]))
+    assert (e2.inject, e2.to, e2.private) == ("adhoc.2", ["all"], False)
+    assert tiny.ex.replayed() == tiny.state
+
+
+def test_adhoc_inject_errors(tiny: Driver) -> None:
+    bad = cm.ReleaseAdHocInject(title="t", text="x", to=["tonw"])
+    assert refused(tiny, bad) == "unknown agency 'tonw' (did you mean 'town'?)"
+    assert refused(tiny, cm.ReleaseAdHocInject(title=" ", text="x", to=["all"])) == (
+        "the inject needs a title"
+    )
+    tiny.submit(cm.EndExercise())
+    assert "not running" in refused(tiny, cm.ReleaseAdHocInject(title="t", text="x", to=["all"]))
+
+
+def test_session_events_change_nothing_in_the_game(tiny: Driver) -> None:
+    """A PIN set or a refused attempt moves no value, not even the random stream's position."""
+    before = clone_state(tiny.state)
+    events = tiny.submit(
+        cm.SetFacilitatorPin(scheme="scrypt:1:1:1", salt="ab" * 8, digest="cd" * 16)
+    )
+    events += tiny.submit(
+        cm.RecordAccessRefused(action="adjudicate", seat="agency:town", reason="not yours")
+    )
+    assert [e.kind for e in events] == ["facilitator_pin_set", "facilitator_access_refused"]
+    assert tiny.state == before
+    assert tiny.ex.replayed() == before
+    # The rest of the exercise draws what it would have drawn without them.
+    plain = Driver(tiny.ex.game)
+    for d in (tiny, plain):
+        while d.state.phase == "running":
+            d.submit(cm.EndTurn(agency=d.state.active))
+    assert tiny.state.regions == plain.state.regions

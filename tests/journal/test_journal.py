@@ -109,7 +109,9 @@ def test_unreadable_event_is_refused(journaled: Driver, tmp_path: Path) -> None:
 
 
 def test_changed_scenario_is_refused_on_resume(project_copy: Path, tmp_path: Path) -> None:
-    scenario = project_copy / "scenarios" / SCENARIO.name
+    # A name of its own: an unchanged file of the same name in the project would be used.
+    scenario = project_copy / "scenarios" / "mine.toml"
+    scenario.write_bytes((project_copy / "scenarios" / SCENARIO.name).read_bytes())
     journal = tmp_path / "copy.tabletop"
     Driver(load_game(scenario), journal).ex.close()
     scenario.write_text(scenario.read_text().replace("seed = 20261124", "seed = 1"))

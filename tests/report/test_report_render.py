@@ -76,7 +76,7 @@ def test_markdown_has_every_aar_ip_section(coop) -> None:  # noqa: ANN001
 
 def test_render_refuses_unknown_formats(coop) -> None:  # noqa: ANN001
     with pytest.raises(TabletopError, match="unknown report format"):
-        render(coop, "pdf")
+        render(coop, "docx")
 
 
 def test_cooperative_and_selfish_runs_are_clearly_separated(coop, selfish) -> None:  # noqa: ANN001

@@ -58,11 +58,13 @@ while True:
         continue
     agency = st.active
     rng = random.Random(f"{st.seed}:{agency}:{st.round}")
-    for command in cooperative(ex, agency, rng):
+    for decision in cooperative(ex, agency, rng):
         if ex.state.active != agency or ex.state.agencies[agency].points <= 0:
             break
+        if decision.command is None:
+            continue
         try:
-            submit(command)
+            submit(decision.command)
         except IllegalCommand:
             continue
     if ex.state.active == agency and ex.state.phase == "running":

@@ -120,9 +120,14 @@ def _resurgences(ex: Exercise) -> list[tuple[str | None, str]]:
     ]
 
 
-@pytest.mark.parametrize("policy", ["cooperative", "selfish", "random", "mixed"])
-def test_epidemic_resurgence_sends_continuation_back_to_outbreak(policy: str) -> None:
-    ex = played("epidemic", policy)
+# Seed 2: one where the cooperative bots do not contain the variant (most seeds; see below).
+@pytest.mark.parametrize(
+    ("policy", "seed"), [("cooperative", 2), ("selfish", None), ("random", None), ("mixed", None)]
+)
+def test_epidemic_resurgence_sends_continuation_back_to_outbreak(
+    policy: str, seed: int | None
+) -> None:
+    ex = played("epidemic", policy, seed)
     assert _resurgences(ex) == [("continuation", "outbreak")]
     path = [r.event.to_stage for r in ex.records if r.event.kind == "stage_changed"]
     assert path == [
@@ -139,8 +144,15 @@ def test_epidemic_resurgence_sends_continuation_back_to_outbreak(policy: str) ->
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_epidemic_resurgence_happens_for_every_seed(seed: int) -> None:
-    assert _resurgences(played("epidemic", "cooperative", seed))
+def test_epidemic_resurgence_happens_for_every_seed_without_cooperation(seed: int) -> None:
+    assert _resurgences(played("epidemic", "selfish", seed))
+
+
+def test_epidemic_resurgence_is_often_but_not_always_contained_by_cooperation() -> None:
+    # Negotiating bots (joint mechanism, joint operation, full coverage) can hold the
+    # variant below the regress threshold: simulate's resurgence rate shows how often.
+    hit = sum(bool(_resurgences(played("epidemic", "cooperative", s))) for s in range(1, 21))
+    assert 5 <= hit <= 19
 
 
 def test_epidemic_resurgence_comes_from_a_continuation_inject() -> None:

@@ -19,7 +19,8 @@ def test_agency_that_only_cooperates_when_ordered_scores_zero_on_initiative() ->
     e = p.evaluate()
     assert p.records[seq - 1].event.directed_by == "D1"
     assert dim(e, "west", "gestation", "initiative") == 0.0
-    assert dim(e, "east", "gestation", "initiative") == 100.0
+    # One self-initiated act with a partner: 1 of the 2 action points a round asks for.
+    assert dim(e, "east", "gestation", "initiative") == 50.0
     west = e.scores.agencies["west"].stages["gestation"].dimensions["initiative"]
     assert "0 self-initiated" in west.explanation and "1 on a directive" in west.explanation
     # Ordered cooperation is still cooperation: it counts on the axes.

@@ -25,7 +25,17 @@ def test_stat_of_values_and_of_nothing() -> None:
     s = Stat.of([1.0, 2.0, 6.0])
     assert (s.mean, s.min, s.max, s.n) == (3.0, 1.0, 6.0, 3)
     assert Stat.of([]) == Stat(0.0, 0.0, 0.0, 0)
-    assert s.rounded(1) == {"mean": 3.0, "min": 1.0, "max": 6.0, "n": 3}
+    assert s.rounded(1) == {
+        "mean": 3.0,
+        "min": 1.0,
+        "max": 6.0,
+        "n": 3,
+        "p5": 1.1,
+        "p25": 1.5,
+        "p50": 2.0,
+        "p75": 4.0,
+        "p95": 5.6,
+    }
 
 
 def test_play_run_matches_a_hand_played_exercise() -> None:
@@ -169,3 +179,24 @@ def test_worker_refuses_a_scenario_that_changed() -> None:
     game = load_game(TYPHOON)
     (got,) = _run_chunk(str(TYPHOON), game.scenario_hash, "cooperative", [(0, 1)])
     assert got == play_run(game, "cooperative", 1, 0)
+
+
+def test_gap_confidence_interval() -> None:
+    from tabletop.simulate import Gap
+
+    g = Gap.of([1.0, 2.0, 3.0, 4.0])
+    assert g.mean == 2.5 and g.n == 4
+    # t(0.975, 3) = 3.182, sd = 1.291: half-width 2.054
+    assert g.low == pytest.approx(2.5 - 2.054, abs=1e-3)
+    assert g.high == pytest.approx(2.5 + 2.054, abs=1e-3)
+    assert Gap.of([]) == Gap(0.0, 0.0, 0.0, 0)
+    assert Gap.of([5.0]) == Gap(5.0, 5.0, 5.0, 1)
+
+
+def test_compare_pairs_the_same_seeds() -> None:
+    s = simulate(TYPHOON, runs=3, seed=2, compare_with="selfish")
+    c = s.comparison
+    assert c is not None and c.summary is not None
+    assert [r.seed for r in c.summary.results] == [r.seed for r in s.results]
+    gaps = [b.harm - a.harm for a, b in zip(s.results, c.summary.results, strict=True)]
+    assert c.harm_gap.mean == pytest.approx(sum(gaps) / 3)

@@ -38,7 +38,7 @@ def test_table_output(capsys: pytest.CaptureFixture[str]) -> None:
         "continuation",
         "Agencies:",
         "nhc",
-        "Resurgence in 3 of 3 runs (100%)",
+        "Resurgence in 2 of 3 runs (67%)",  # seed 10: cooperation contained the variant
         "Cooperation changes the outcome in 3 of 3 runs",
     ):
         assert text in out, text
@@ -48,7 +48,7 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, TYPHOON, "--runs", "2", "--bots", "selfish", "--seed", "4")
     assert d["scenario"] == "typhoon-two-provinces"
     assert d["policy"] == "selfish" and d["runs"] == 2 and d["seed"] == 4
-    assert set(d["harm"]) == {"mean", "min", "max", "n"}
+    assert set(d["harm"]) == {"mean", "min", "max", "n", "p5", "p25", "p50", "p75", "p95"}
     assert set(d["stages"]) == {"gestation", "outbreak", "continuation", "recovery"}
     assert d["agency_figure"] in ("score", "reputation")
     assert "mem" in d["agencies"]
@@ -121,6 +121,8 @@ def test_console_script_with_workers_in_a_subprocess() -> None:
             EPIDEMIC,
             "--runs",
             "4",
+            "--bots",
+            "selfish",
             "--workers",
             "2",
             "--json",
@@ -155,3 +157,53 @@ def test_progress_bar_in_a_terminal(
     assert json.loads(capsys.readouterr().out)["runs"] == 3
     assert "simulate" in screen.getvalue()
     assert "3/3" in screen.getvalue()
+
+
+def test_facilitator_figures_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(
+        capsys, EPIDEMIC, "--runs", "4", "--seed", "1", "--compare", "selfish", "--no-results"
+    )
+    assert set(d["injects"]) >= {"pneumonia_cluster", "imported_cluster", "whistleblower"}
+    assert d["injects"]["pneumonia_cluster"] == 1.0
+    o = d["objectives"]["joint_mechanism"]
+    assert set(o["ratings"]) == {"P", "S", "M", "U"}
+    assert sum(o["ratings"].values()) == pytest.approx(1.0)
+    assert 0.0 <= o["achieved"] <= 1.0 and "mechanism" in o["tasks"]
+    assert set(d["resurgence_from"]) == {"gestation", "outbreak", "continuation", "recovery"}
+    assert d["agreements"]["active"]["mean"] > 0 and d["agreements"]["broken"]["max"] == 0
+    c = d["comparison"]
+    assert c["policy"] == "selfish" and c["commitments_broken"]["mean"] > 0
+    low, high = c["harm_gap"]["ci95"]
+    assert 0 < low <= c["harm_gap"]["mean"] <= high, "selfish play clearly causes more harm"
+    assert c["score_gap"]["mean"] > 0
+    never = [k for k, v in d["injects"].items() if v == 0]
+    for inject in never:
+        assert any(f"Inject '{inject}' never fired" in w for w in d["warnings"])
+    for oid, obj in d["objectives"].items():
+        for tid, task in obj["tasks"].items():
+            said = any(f"'{tid}' of objective '{oid}'" in w for w in d["warnings"])
+            assert said == (task["achieved"] == 0)
+
+
+def test_balance_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "balance.html"
+    code = main(["simulate", CHEMICAL, "--runs", "3", "--compare", "selfish", "-o", str(out)])
+    assert code == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 6
+    assert "http" not in html.replace("http-equiv", ""), "self-contained: no external URL"
+    for text in ("Injects", "Objectives and critical tasks", "Negotiation", "'selfish' against"):
+        assert text in html
+    assert "Warning:" in capsys.readouterr().out
+
+
+def test_balance_page_unwritable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", TYPHOON, "--runs", "1", "-o", str(tmp_path / "no" / "b.html")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
+
+
+def test_unknown_compare_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", TYPHOON, "--runs", "1", "--compare", "greedy"]) == 1
+    assert "unknown bot policy 'greedy'" in capsys.readouterr().err

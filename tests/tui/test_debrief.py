@@ -172,19 +172,22 @@ async def test_debrief_shows_the_report_built_in_a_worker(
             assert " ".join(f.text.split()) in findings
 
 
-async def test_export_writes_three_files_next_to_the_journal(journal: Path) -> None:
+async def test_export_writes_the_report_files_next_to_the_journal(journal: Path) -> None:
     app, expected = resumed_app(journal)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        paths = {fmt: journal.with_name(f"done.report.{fmt}") for fmt in ("md", "html", "json")}
+        fmts = ("md", "html", "json", "pdf")
+        paths = {fmt: journal.with_name(f"done.report.{fmt}") for fmt in fmts}
+        paths["csv"] = journal.with_name("done.timeline.csv")
         for path in paths.values():
             assert path.is_file(), path
         [(title, message, severity)] = notes(app)
         assert (title, severity) == ("Report written", "information")
-        assert message.split("\n") == [str(paths[f].resolve()) for f in ("md", "html", "json")]
+        order = ("md", "html", "json", "csv", "pdf")
+        assert message.split("\n") == [str(paths[f].resolve()) for f in order]
     html = paths["html"].read_text(encoding="utf-8")
     assert "http" not in html
     assert expected.overview.title in html
@@ -292,3 +295,17 @@ def test_debrief_snapshot(snap_compare, scenario: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_an_agencys_total_shows_its_private_score(journal: Path) -> None:
+    app, expected = resumed_app(journal)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        table = screen.query_one(ScoreTable)
+        table.focus()
+        await pilot.pause()
+        assert (table.row_id, table.column_id) == ("alpha", TOTAL)
+        detail = plain(screen.query_one("#debrief-detail", Static))
+        private = expected.scores.private["alpha"]
+        assert f"Private {score_text(private.value.value)}" in detail
+        assert " ".join(private.value.explanation.split()) in detail

@@ -20,6 +20,7 @@ from tabletop.tui.screens.facilitator import (
 )
 from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
+from tabletop.tui.screens.pin import PinSetupDialog
 from tabletop.tui.screens.turn import TurnScreen
 
 SIZE = (120, 40)
@@ -42,8 +43,15 @@ async def test_facilitator_console(tiny_scenario: Path) -> None:
         session = app.session
         assert session is not None
 
-        # F2 pauses: nobody may act; F2 again resumes.
+        # F2 pauses: nobody may act; F2 again resumes. With no PIN in the journal yet,
+        # the first facilitator key asks the facilitator to choose one.
         await pilot.press("f2")
+        dialog = app.screen
+        assert isinstance(dialog, PinSetupDialog)
+        dialog.query_one("#pin", Input).value = "2468"
+        dialog.query_one("#again", Input).value = "2468"
+        dialog.action_submit()
+        await pilot.pause()
         assert session.state.paused
         assert "PAUSED" in screen_text(app)
         assert not app.submit(cm.TakeAction(agency="alpha", action="monitor", region="upstream"))

@@ -65,7 +65,7 @@ async def test_an_ended_exercise_goes_to_the_debrief(tiny_scenario: Path) -> Non
         assert session is not None
         app.flow.show_turn(session, "alpha")
         await pilot.pause()
-        session.submit(cm.EndExercise(reason="time is up"))
+        session.exercise.submit(cm.EndExercise(reason="time is up"))  # as the facilitator
         app.flow.after_change(session)
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, SelectionList
-from tui_helpers import dom_text, screen_text
+from tui_helpers import dom_text, screen_text, set_start_pin
 
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
@@ -13,9 +13,10 @@ from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
-from tabletop.tui.screens.forms import ActionForm
+from tabletop.tui.screens.forms import ActionForm, ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.proposal import ProposalForm, ProposalScreen
+from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.start import StartScreen
 from tabletop.tui.screens.turn import TurnScreen
 from tabletop.tui.widgets.choice import ChoiceField
@@ -30,7 +31,13 @@ def kinds(app: TabletopApp) -> list[str]:
 
 
 async def reveal(app: TabletopApp, pilot, agency: str) -> TurnScreen:
-    """From the handover screen of ``agency``, press Enter and return its turn screen."""
+    """From the handover screen of ``agency``, press Enter and return its turn screen.
+
+    After the last turn of a round the round's results come first: Enter goes on.
+    """
+    if isinstance(app.screen, RoundResultsScreen):
+        await pilot.press("enter")
+        await pilot.pause()
     assert isinstance(app.screen, HandoverScreen), type(app.screen)
     assert app.screen.agency == agency
     await pilot.press("enter")
@@ -41,14 +48,17 @@ async def reveal(app: TabletopApp, pilot, agency: str) -> TurnScreen:
 
 
 async def end_turn(app: TabletopApp, pilot) -> None:
+    """ctrl+e; confirm with Enter when action points are left."""
     assert isinstance(app.screen, TurnScreen)
     app.screen.action_end_turn()
     await pilot.pause()
+    if isinstance(app.screen, ConfirmDialog):
+        await pilot.press("enter")
+        await pilot.pause()
 
 
 async def start(app: TabletopApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await set_start_pin(pilot)
     assert isinstance(app.screen, BriefingScreen)
     await pilot.press("enter")
     await pilot.pause()
@@ -206,7 +216,7 @@ async def test_resume_after_teardown_mid_round(tiny_scenario: Path, tmp_path: Pa
         assert app2.session.state.agencies["beta"].points == 2
         assert "Beta private briefing" in screen_text(app2)
         await end_turn(app2, pilot)
-        assert isinstance(app2.screen, HandoverScreen)
+        assert isinstance(app2.screen, RoundResultsScreen)  # the room sees round 1's results
         assert app2.session.state.round == 2
         del turn
 
@@ -242,8 +252,7 @@ async def test_start_screen_picks_and_resumes(tiny_scenario: Path, tmp_path: Pat
         assert "Tiny flood" in screen_text(app)
         app.screen.query_one("#seed", Input).value = "5"
         await pilot.press("enter")  # the scenario list has the focus: pick the first one
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await set_start_pin(pilot)
         assert isinstance(app.screen, BriefingScreen)
         assert app.session is not None
         assert app.session.state.seed == 5
@@ -287,3 +296,31 @@ async def test_attached_terminals_poll_and_handle_stale_writes(
         assert app.session is not None
         assert app.submit(cm.TakeAction(agency="beta", action="monitor", region="downstream"))
     host.close()
+
+
+async def test_the_turn_screen_shows_the_viewers_private_score_only(
+    tiny_scenario: Path, tmp_path: Path
+) -> None:
+    from tabletop.scoring import private_score
+    from tabletop.tui.widgets.private import PrivateScoreLine
+
+    app = TabletopApp(scenario=tiny_scenario, journal=tmp_path / "p.tabletop", poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await reveal(app, pilot, "alpha")
+        assert "Your private score none yet" in screen_text(app)
+        await end_turn(app, pilot)
+        await reveal(app, pilot, "beta")
+        await end_turn(app, pilot)
+        # Round 2: one round resolved (its public results first), alpha sees its own figure.
+        assert isinstance(app.screen, RoundResultsScreen)
+        assert "Your private score" not in dom_text(app)
+        await reveal(app, pilot, "alpha")
+        assert app.session is not None
+        p = private_score(app.session.game, app.session.records, "alpha")
+        assert p.value.value is not None
+        line = str(app.screen.query_one(PrivateScoreLine).render())
+        assert f"Your private score {p.value.value:.0f}" in line
+        assert f"{p.local_interest:g} x own regions" in line
+        await end_turn(app, pilot)
+        assert "Your private score" not in dom_text(app)

@@ -90,6 +90,8 @@ def test_counter_beside_previous_version(snap_compare, tiny_scenario: Path) -> N
         app.submit(cm.CounterProposal(agency="beta", proposal="P1", commitments=[counter]))
         app.submit(cm.EndTurn(agency="beta"))
         await pilot.pause()
+        await pilot.press("enter")  # the round's results, then the handover
+        await pilot.pause()
         screen = await reveal_turn(pilot)
         screen.open_proposal("P2")
         await pilot.pause()

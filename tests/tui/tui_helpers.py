@@ -128,3 +128,35 @@ async def reveal_turn(pilot: Pilot) -> TurnScreen:
     screen = pilot.app.screen
     assert isinstance(screen, TurnScreen)
     return screen
+
+
+#: The facilitator's PIN the tests choose.
+PIN = "2468"
+
+
+async def set_start_pin(pilot: Pilot, pin: str = PIN) -> None:
+    """Choose the facilitator's PIN in the dialog a new exercise opens with."""
+    from textual.widgets import Input
+
+    from tabletop.tui.screens.pin import PinSetupDialog
+
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, PinSetupDialog)
+    dialog.query_one("#pin", Input).value = pin
+    dialog.query_one("#again", Input).value = pin
+    dialog.action_submit()
+    await pilot.pause()
+
+
+async def end_turn(app: App, pilot: Pilot) -> None:
+    """ctrl+e on the turn screen; confirm with Enter when action points are left."""
+    from tabletop.tui.screens.forms import ConfirmDialog
+
+    assert isinstance(app.screen, TurnScreen), type(app.screen)
+    app.screen.action_end_turn()
+    await pilot.pause()
+    if isinstance(app.screen, ConfirmDialog):
+        await pilot.press("enter")
+        await pilot.pause()

@@ -5,12 +5,16 @@ thread worker (it takes tens of milliseconds plus the nobody-acts run of the
 same seed), so the screen appears at once with a loading indicator and the
 report follows. It is rebuilt whenever the journal grows (an observation, a
 confirmed rating, another terminal). The same report is exported next to the
-journal as Markdown, HTML and JSON, written in a worker too.
+journal as Markdown, HTML, JSON, the PDF in the HSEEP layout and the decision
+timeline as CSV, written in a worker too.
 
 The evaluator confirms or overrides an objective's rating in a
-:class:`~tabletop.tui.screens.rating.RatingForm`; the command goes up to the
-app as a :class:`~tabletop.tui.messages.Decide` message and is journaled
-like every other decision.
+:class:`~tabletop.tui.screens.rating.RatingForm`; each agency's hot-wash
+feedback goes in a :class:`~tabletop.tui.screens.evaluation.FeedbackForm`
+and each improvement-plan action's owner, contact, dates and status in a
+:class:`~tabletop.tui.screens.evaluation.PlanForm`. Their commands go up to the
+app as :class:`~tabletop.tui.messages.Decide` messages and are journaled like
+every other decision.
 """
 
 from __future__ import annotations
@@ -36,13 +40,16 @@ from textual.worker import Worker, WorkerState
 from tabletop.engine.game import Game
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
+from tabletop.model.evaluation import FEEDBACK_QUESTIONS, FEEDBACK_SHORT, PLAN_STATUSES
 from tabletop.model.events import Record
-from tabletop.report import FORMATS, Report, build_report, render
-from tabletop.report.model import Finding
+from tabletop.report import FORMATS, Report, build_report, render_bytes
+from tabletop.report.model import Feedback, Finding, PlanItem
 from tabletop.scoring.models import ObjectiveRating, ScoreCard
 from tabletop.scoring.rating import RATING_TITLES
 from tabletop.summary import summary_renderable
 from tabletop.tui.messages import Decide
+from tabletop.tui.screens.evaluation import FeedbackForm, PlanForm
+from tabletop.tui.screens.forms import ChooseDialog
 from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
 from tabletop.tui.session import Session
 from tabletop.tui.text import log_lines
@@ -57,7 +64,16 @@ TOTAL = "*total*"
 BUILD_GROUP = "debrief-report"
 EXPORT_GROUP = "debrief-export"
 #: Format names in notifications.
-FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "json": "JSON"}
+FORMAT_NAMES = {
+    "md": "Markdown",
+    "html": "HTML",
+    "json": "JSON",
+    "csv": "CSV (decision timeline)",
+    "pdf": "PDF (HSEEP layout)",
+}
+#: Key of each single-format export (CSV has the palette and ctrl+s only).
+FORMAT_KEYS = {"md": "F9", "html": "F10", "json": "F11", "pdf": "F12"}
+PLAN_STATUS_STYLE = {"open": "yellow", "in_progress": "cyan", "complete": "green"}
 #: Journal seqs of evidence shown per score in the explanations.
 EVIDENCE_SHOWN = 6
 TASK_STATUS = {
@@ -69,11 +85,13 @@ TASK_STATUS = {
 
 KEYS = (
     ("Tab", "panel"),
-    ("Enter", "rate objective"),
+    ("Enter", "rate/edit"),
+    ("^F", "feedback"),
     ("^S", "export all"),
     ("F9", "md"),
     ("F10", "html"),
     ("F11", "json"),
+    ("F12", "pdf"),
     ("F6", "observe"),
     ("^P", "palette"),
     ("^Q", "quit"),
@@ -81,7 +99,9 @@ KEYS = (
 
 
 def report_paths(session: Session) -> dict[str, Path]:
-    """Where the exported report goes: ``<journal stem>.report.<md|html|json>`` next to it.
+    """Where the exported report goes: ``<journal stem>.report.<md|html|json|pdf>`` next to it.
+
+    The CSV decision timeline is ``<journal stem>.timeline.csv``.
 
     An exercise without a journal (in memory) writes ``<scenario id>.report.*`` in the
     current directory.
@@ -91,7 +111,12 @@ def report_paths(session: Session) -> dict[str, Path]:
         base = Path.cwd() / session.game.scenario.scenario.id
     else:
         base = journal.resolve().with_suffix("")
-    return {fmt: base.with_name(f"{base.name}.report.{fmt}") for fmt in FORMATS}
+    return {
+        fmt: base.with_name(
+            f"{base.name}.timeline.csv" if fmt == "csv" else f"{base.name}.report.{fmt}"
+        )
+        for fmt in FORMATS
+    }
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -100,10 +125,19 @@ def write_text_atomic(path: Path, text: str) -> None:
     Raises:
         TabletopError: the file cannot be written (the message names it).
     """
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file (no half-written report).
+
+    Raises:
+        TabletopError: the file cannot be written (the message names it).
+    """
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -139,6 +173,14 @@ class Built:
     report: Report
 
 
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What an export wrote, and why the rest was not written."""
+
+    written: list[Path]
+    errors: list[str]
+
+
 class DebriefCommands(Provider):
     """Command palette entries of the debrief: exports and the rating form."""
 
@@ -148,16 +190,18 @@ class DebriefCommands(Provider):
             return []
         out: list[tuple[str, str, Callable[[], object]]] = [
             (
-                "Debrief: export Markdown, HTML and JSON",
+                "Debrief: export all (Markdown, HTML, JSON, PDF, CSV timeline)",
                 "Write the report next to the journal (ctrl+s)",
                 partial(screen.action_export, "all"),
             )
         ]
-        for fmt, key in zip(FORMATS, ("F9", "F10", "F11"), strict=True):
+        for fmt in FORMATS:
+            key = FORMAT_KEYS.get(fmt)
             out.append(
                 (
                     f"Debrief: export {FORMAT_NAMES[fmt]}",
-                    f"Write the report as {FORMAT_NAMES[fmt]} next to the journal ({key})",
+                    f"Write the report as {FORMAT_NAMES[fmt]} next to the journal"
+                    + (f" ({key})" if key else ""),
                     partial(screen.action_export, fmt),
                 )
             )
@@ -166,6 +210,20 @@ class DebriefCommands(Provider):
                 "Debrief: rate objective",
                 "Confirm or override the highlighted objective's rating (Enter, ctrl+r)",
                 screen.action_rate,
+            )
+        )
+        out.append(
+            (
+                "Debrief: participant feedback (hot wash)",
+                "Record an agency's strengths, areas for improvement and ratings (ctrl+f)",
+                screen.action_feedback,
+            )
+        )
+        out.append(
+            (
+                "Debrief: edit improvement plan action",
+                "Owner, point of contact, dates and status of the highlighted action (Enter)",
+                screen.action_edit_plan,
             )
         )
         return out
@@ -198,7 +256,9 @@ class DebriefScreen(Screen[None]):
         Binding("f9", "export('md')", "Markdown"),
         Binding("f10", "export('html')", "HTML"),
         Binding("f11", "export('json')", "JSON"),
+        Binding("f12", "export('pdf')", "PDF"),
         Binding("ctrl+r", "rate", "Rate objective"),
+        Binding("ctrl+f", "feedback", "Feedback"),
     ]
     COMMANDS = {DebriefCommands}
 
@@ -227,6 +287,8 @@ class DebriefScreen(Screen[None]):
                     yield LoadingIndicator()
                 yield ScoreTable(id="debrief-scores")
                 yield Menu(id="debrief-objectives", empty="The scenario has no objectives.")
+                yield Menu(id="debrief-plan", empty="No corrective action drafted.")
+                yield Static(id="debrief-feedback", classes="debrief-section")
                 yield Static(id="debrief-findings", classes="debrief-section")
                 yield Static(id="debrief-summary", classes="debrief-section")
             with VerticalScroll(id="debrief-detail-scroll"):
@@ -238,13 +300,15 @@ class DebriefScreen(Screen[None]):
         titles = {
             "#debrief-scores": "Scores 0-100 (arrows: agency, stage)",
             "#debrief-objectives": "Objectives: rating, automatic, evaluator (Enter rates)",
+            "#debrief-plan": "Improvement plan: status, due, owner (Enter edits)",
             "#debrief-detail-scroll": "Why",
             "#debrief-log": "Decision log (all agencies)",
         }
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
-        for widget in (ScoreTable, Menu):
-            self.query_one(widget).display = False
+        self.query_one(ScoreTable).display = False
+        for menu in self.query(Menu):
+            menu.display = False
         self.query_one("#debrief-detail", Static).update(
             Text("The report is being built...", style="italic dim")
         )
@@ -328,7 +392,8 @@ class DebriefScreen(Screen[None]):
         self.query("#debrief-loading").remove()
         table = self.query_one(ScoreTable)
         menu = self.query_one("#debrief-objectives", Menu)
-        table.display = menu.display = True
+        plan = self.query_one("#debrief-plan", Menu)
+        table.display = menu.display = plan.display = True
         table.border_subtitle = ""
         stage_titles = {st.id: st.title for st in r.stages}
         columns = [(TOTAL, "Total")] + [(st, stage_titles.get(st, st)) for st in r.scores.stages]
@@ -358,6 +423,10 @@ class DebriefScreen(Screen[None]):
         )
         table.set_data(columns, rows)
         menu.set_items([MenuItem(o.id, self._objective_label(o)) for o in r.objectives])
+        plan.set_items(
+            [MenuItem(p.id, self._plan_label(i, p)) for i, p in enumerate(r.plan, start=1)]
+        )
+        self.query_one("#debrief-feedback", Static).update(self._feedback(r))
         self.query_one("#debrief-findings", Static).update(self._findings(r))
         self._show_head()
         self._show_detail()
@@ -391,6 +460,42 @@ class DebriefScreen(Screen[None]):
         line.append(f"  {o.title}")
         return line
 
+    def _plan_label(self, number: int, p: PlanItem) -> Text:
+        """``n status due owner issue``; the owner is the agency id until the debrief names one."""
+        agency = self.session.game.scenario.agencies.get(p.responsible)
+        default = agency is not None and p.owner == agency.name
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{number:>2} ")
+        line.append(f"{PLAN_STATUSES[p.status]:<11}", style=PLAN_STATUS_STYLE[p.status])
+        line.append(f" {p.due or '-':<10} ")
+        line.append(p.responsible if default or not p.owner else p.owner, style="bold")
+        line.append(f"  {p.issue}")
+        return line
+
+    def _feedback(self, r: Report) -> RenderableType:
+        """Which agencies gave their hot-wash feedback, and the mean ratings."""
+        given = {f.agency: f for f in r.feedback}
+        text = Text("Participant feedback (hot wash, ctrl+f)\n", style="bold underline")
+        for a in r.agencies:
+            f = given.get(a.id)
+            text.append(f"{a.id}: ")
+            if f is None:
+                text.append("not given yet\n", style="dim")
+            else:
+                text.append("given", style="green")
+                text.append(f" by {f.author}" if f.author else "")
+                text.append(f" (#{f.seq})\n", style="dim")
+        means = [
+            f"{FEEDBACK_SHORT[q]} {v:.1f}"
+            for q in FEEDBACK_QUESTIONS
+            if (v := r.feedback_means.get(q)) is not None
+        ]
+        if means:
+            text.append("Mean ratings (1-5): ", style="bold")
+            text.append(", ".join(means))
+        text.rstrip()
+        return text
+
     @staticmethod
     def _findings(r: Report) -> RenderableType:
         def bullets(title: str, findings: list[Finding], empty: str) -> Iterator[RenderableType]:
@@ -418,6 +523,17 @@ class DebriefScreen(Screen[None]):
         if objective_id is None:
             objective_id = self.query_one("#debrief-objectives", Menu).highlighted_id
         return next((o for o in self.report.objectives if o.id == objective_id), None)
+
+    def plan_item(self, action_id: str | None = None) -> tuple[int, PlanItem] | None:
+        """(row number, row) of the improvement plan (the highlighted one when no id is given)."""
+        if self.report is None:
+            return None
+        if action_id is None:
+            action_id = self.query_one("#debrief-plan", Menu).highlighted_id
+        for i, p in enumerate(self.report.plan, start=1):
+            if p.id == action_id:
+                return i, p
+        return None
 
     def score_card(self, agency: str, column: str) -> ScoreCard | None:
         """The score card of one cell: ``agency`` (or :data:`ALL`) in a stage (or :data:`TOTAL`)."""
@@ -457,6 +573,11 @@ class DebriefScreen(Screen[None]):
         title.append(score_text(card.overall.value), style=score_style(card.overall.value))
         if card.overall.explanation:
             title.append(f": {card.overall.explanation}")
+        private = r.scores.private.get(agency) if column == TOTAL else None
+        if private is not None:
+            title.append("\nPrivate ", style="bold")
+            title.append(score_text(private.value.value), style=score_style(private.value.value))
+            title.append(f": {private.value.explanation}")
         titles = {d.id: d.title for d in r.dimensions}
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
@@ -515,12 +636,52 @@ class DebriefScreen(Screen[None]):
         text.rstrip()
         return text
 
+    def _plan_detail(self) -> RenderableType:
+        found = self.plan_item()
+        if found is None:
+            return Text("No corrective action drafted.", style="italic dim")
+        number, p = found
+        text = Text()
+        text.append(f"Improvement plan action {number}", style="bold")
+        text.append(f" ({p.priority} priority, id {p.id})\n")
+        text.append("Issue: ", style="bold")
+        text.append(f"{p.issue}\n")
+        text.append("Corrective action: ", style="bold")
+        text.append(f"{p.corrective_action}\n")
+        if p.capability:
+            text.append("Core capability: ", style="bold")
+            text.append(f"{p.capability}\n")
+        text.append("Responsible agency: ", style="bold")
+        text.append(f"{p.responsible}\n")
+        rows = (
+            ("Owner organisation", p.owner),
+            ("Point of contact", p.poc),
+            ("Start", p.start),
+            ("Due", p.due),
+        )
+        for label, value in rows:
+            text.append(f"{label}: ", style="bold")
+            text.append(f"{value}\n" if value else "not set\n", style="" if value else "dim")
+        text.append("Status: ", style="bold")
+        text.append(f"{PLAN_STATUSES[p.status]}\n", style=PLAN_STATUS_STYLE[p.status])
+        if p.evidence:
+            text.append(f"Evidence{_evidence(p.evidence)}\n", style="dim")
+        text.append(
+            f"Last updated: journal #{p.updated_seq}" if p.updated_seq else "Not updated yet.",
+            style="dim",
+        )
+        text.append("\nEnter edits the owner, contact, dates and status.", style="italic")
+        return text
+
     def _show_detail(self) -> None:
-        """Explain what the cursor is on: a score cell or an objective."""
+        """Explain what the cursor is on: a score cell, an objective or a plan action."""
         r = self.report
         if r is None:
             return
-        if self._detail == "objective":
+        if self._detail == "plan":
+            body = self._plan_detail()
+            title = "Why: improvement plan action"
+        elif self._detail == "objective":
             body = self._objective_detail(r)
             title = "Why: objective"
         else:
@@ -544,12 +705,14 @@ class DebriefScreen(Screen[None]):
             elif event.state == WorkerState.ERROR:
                 self.show_error(str(worker.error))
         elif worker.group == EXPORT_GROUP:
-            if event.state == WorkerState.SUCCESS and worker.result:
-                paths: list[Path] = list(worker.result)  # type: ignore[call-overload]
-                self.notify(
-                    "\n".join(str(p) for p in paths),
-                    title="Report written",
-                )
+            if event.state == WorkerState.SUCCESS and isinstance(worker.result, Exported):
+                done = worker.result
+                if done.written:
+                    self.notify("\n".join(str(p) for p in done.written), title="Report written")
+                if done.errors:
+                    self.notify(
+                        "\n".join(done.errors), title="Report not written", severity="error"
+                    )
             elif event.state == WorkerState.ERROR:
                 self.notify(str(worker.error), title="Report not written", severity="error")
 
@@ -571,10 +734,23 @@ class DebriefScreen(Screen[None]):
         event.stop()
         self.rate(event.item_id)
 
+    @on(Menu.Highlighted, "#debrief-plan")
+    def _plan_highlighted(self, event: Menu.Highlighted) -> None:
+        event.stop()
+        self._detail = "plan"
+        self._show_detail()
+
+    @on(Menu.Selected, "#debrief-plan")
+    def _plan_selected(self, event: Menu.Selected) -> None:
+        event.stop()
+        self.edit_plan(event.item_id)
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        mode = {"debrief-scores": "score", "debrief-objectives": "objective"}.get(
-            event.widget.id or ""
-        )
+        mode = {
+            "debrief-scores": "score",
+            "debrief-objectives": "objective",
+            "debrief-plan": "plan",
+        }.get(event.widget.id or "")
         if mode is not None and mode != self._detail:
             self._detail = mode
             self._show_detail()
@@ -582,7 +758,7 @@ class DebriefScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_export(self, fmt: str = "all") -> None:
-        """Write the report next to the journal (``all``: Markdown, HTML and JSON)."""
+        """Write the report next to the journal (``all``: every format, the PDF included)."""
         fmts = FORMATS if fmt == "all" else (fmt,)
         s = self.session
         records = list(s.records)
@@ -597,15 +773,24 @@ class DebriefScreen(Screen[None]):
         records: list[Record],
         report: Report | None,
         targets: list[tuple[str, Path]],
-    ) -> list[Path]:
-        """Worker: render and write the report (built first when none is up to date)."""
+    ) -> Exported:
+        """Worker: render and write the report (built first when none is up to date).
+
+        A format that cannot be written (no WeasyPrint for the PDF, a folder in the
+        way) does not keep the others from being written.
+        """
         if report is None:
             report = build_report(game, records)
         written: list[Path] = []
+        errors: list[str] = []
         for fmt, path in targets:
-            write_text_atomic(path, render(report, fmt))
-            written.append(path)
-        return written
+            try:
+                write_bytes_atomic(path, render_bytes(report, fmt))
+            except TabletopError as exc:
+                errors.append(str(exc))
+            else:
+                written.append(path)
+        return Exported(written, errors)
 
     def action_rate(self) -> None:
         """Confirm or override the highlighted objective's rating."""
@@ -622,7 +807,71 @@ class DebriefScreen(Screen[None]):
             return
         self.app.push_screen(RatingForm(o, self.session.check), self._decide)
 
-    def _decide(self, command: cm.ConfirmRating | None) -> None:
-        """Send the evaluator's rating up to the app, which journals it (None: cancelled)."""
+    def _decide(
+        self, command: cm.ConfirmRating | cm.SubmitFeedback | cm.UpdatePlanAction | None
+    ) -> None:
+        """Send the evaluator's decision up to the app, which journals it (None: cancelled)."""
         if command is not None:
             self.post_message(Decide(command))
+
+    def action_edit_plan(self) -> None:
+        """Edit the highlighted improvement-plan action."""
+        self.edit_plan(None)
+
+    def edit_plan(self, action_id: str | None) -> None:
+        """Open the form of a plan action (the highlighted one when None)."""
+        if self.report is None:
+            self.notify("The report is still being built.", severity="warning")
+            return
+        found = self.plan_item(action_id)
+        if found is None:
+            self.notify("The improvement plan has no action to edit.", severity="warning")
+            return
+        number, item = found
+        why = self.session.check(cm.UpdatePlanAction(action=item.id, status=item.status))
+        if why is not None:
+            self.notify(why, title="Improvement plan", severity="warning")
+            return
+        self.app.push_screen(PlanForm(item, number, self.session.check), self._decide)
+
+    def feedback_agencies(self) -> list[str]:
+        """Agencies this terminal may give feedback for (its own when attached, else all)."""
+        s = self.session
+        if s.attach_as is not None and s.attach_as in s.game.scenario.agencies:
+            return [s.attach_as]
+        return list(s.game.order)
+
+    def action_feedback(self) -> None:
+        """Choose an agency, then fill in its participant feedback form."""
+        if self.report is None:
+            self.notify("The report is still being built.", severity="warning")
+            return
+        agencies = self.feedback_agencies()
+        probe = cm.SubmitFeedback(agency=agencies[0], comments="-")
+        why = self.session.check(probe)
+        if why is not None:
+            self.notify(why, title="Participant feedback", severity="warning")
+            return
+        if len(agencies) == 1:
+            self.feedback(agencies[0])
+            return
+        given = {f.agency for f in self.report.feedback}
+        names = self.session.game.scenario.agencies
+        options = [
+            (f"{names[a].name} ({a})" + ("  - given, edit" if a in given else ""), a)
+            for a in agencies
+        ]
+        self.app.push_screen(
+            ChooseDialog("Participant feedback: which agency?", options),
+            lambda agency: self.feedback(agency) if agency else None,
+        )
+
+    def feedback(self, agency: str) -> None:
+        """Open the feedback form of ``agency`` (pre-filled with its latest form)."""
+        if self.report is None:
+            return
+        previous: Feedback | None = next(
+            (f for f in self.report.feedback if f.agency == agency), None
+        )
+        name = self.session.game.scenario.agencies[agency].name
+        self.app.push_screen(FeedbackForm(agency, name, previous, self.session.check), self._decide)

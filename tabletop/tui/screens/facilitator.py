@@ -1,4 +1,4 @@
-"""Facilitator console dialogs: release an inject, force a stage, adjudicate, observe.
+"""Facilitator console dialogs: release an inject, write one, force a stage, adjudicate, observe.
 
 Each dialog dismisses with the command to submit (None when cancelled).
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from tabletop.describe import recipients
 from tabletop.engine.game import Game
@@ -132,7 +132,17 @@ class AdjudicateForm(FacilitatorForm):
 
 
 class ObservationForm(FacilitatorForm):
-    """An evaluator observation for the after-action report."""
+    """An evaluator observation for the after-action report.
+
+    Args:
+        author: The author pre-filled (``evaluator`` on the evaluator's terminal).
+    """
+
+    def __init__(
+        self, game: Game, state: ExerciseState, check: Check, *, author: str = "facilitator"
+    ) -> None:
+        super().__init__(game, state, check)
+        self.author = author
 
     def compose(self) -> ComposeResult:
         agencies = [(f"{a.name} ({aid})", aid) for aid, a in self.game.scenario.agencies.items()]
@@ -143,7 +153,7 @@ class ObservationForm(FacilitatorForm):
             yield Label("Observation")
             yield Input(id="text", placeholder="what you saw")
             yield Label("Author")
-            yield Input("facilitator", id="author")
+            yield Input(self.author, id="author")
             yield Static("", id="form-error", classes="form-error")
             yield buttons("Record")
 
@@ -154,4 +164,54 @@ class ObservationForm(FacilitatorForm):
             text=self._text("#text", "observation"),
             agency=None if agency is Select.NULL else str(agency),
             author=self.query_one("#author", Input).value.strip() or "facilitator",
+        )
+
+
+#: Inject types offered for an ad-hoc inject (those of scripted injects).
+INJECT_TYPES = (
+    ("Information", "information"),
+    ("Event", "event"),
+    ("Directive", "directive"),
+    ("Media", "media"),
+    ("Resource", "resource"),
+    ("Request", "request"),
+)
+
+
+class AdHocInjectForm(FacilitatorForm):
+    """Write an inject during play (title, text, recipients, type) and release it now."""
+
+    def compose(self) -> ComposeResult:
+        agencies = [(f"{a.name} ({aid})", aid) for aid, a in self.game.scenario.agencies.items()]
+        # A tall dialog whose fields scroll: the buttons stay visible on a small terminal.
+        with Vertical(classes="dialog tall"):
+            yield Label("Facilitator: write and release an inject", classes="dialog-title")
+            with VerticalScroll(classes="tall-fields"):
+                yield Static(
+                    "Journaled like a scripted inject; private unless sent to everyone.",
+                    classes="dialog-help",
+                )
+                yield Label("Title")
+                yield Input(id="title", max_length=200)
+                yield Label("Text")
+                yield Input(id="text", max_length=4000, placeholder="what the recipients read")
+                yield Label("To (space toggles)")
+                yield SelectionList[str](("Everyone", "all"), *agencies, id="to")
+                yield Label("Type")
+                yield Select(INJECT_TYPES, value="information", allow_blank=False, id="type")
+            yield Static("", id="form-error", classes="form-error")
+            yield buttons("Release")
+
+    def build(self) -> cm.Command:
+        """A ReleaseAdHocInject command."""
+        title = self._text("#title", "title")
+        text = self._text("#text", "text")
+        to = list(self.query_one("#to", SelectionList).selected)
+        if not to:
+            raise ValueError("choose who receives the inject")
+        return cm.ReleaseAdHocInject(
+            title=title,
+            text=text,
+            to=["all"] if "all" in to else to,
+            type=self._choice("#type", "type"),
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from pydantic import ValidationError
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tabletop.describe import fmt_amount
 from tabletop.engine.game import Game
 from tabletop.engine.legal import ActionOption, Param
 from tabletop.model import commands as cm
@@ -173,7 +174,7 @@ class ActionForm(CommandForm[cm.TakeAction | None]):
 
     def compose(self) -> ComposeResult:
         opt = self.option
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog has-fields"):
             yield Label(f"{opt.title}  ({opt.cost} AP)", classes="dialog-title")
             desc = self.game.action(opt.action).description
             if desc:
@@ -195,11 +196,11 @@ class ActionForm(CommandForm[cm.TakeAction | None]):
         else:
             most = p.maximum or 0.0
             if p.name == "amount":
-                label += f" (at most {most:g})"
+                label += f" (at most {fmt_amount(most)})"
             yield Label(label)
             yield Input(
                 value="1" if p.name == "accuracy" else "",
-                placeholder=f"0 - {most:g}",
+                placeholder=f"0 - {fmt_amount(most)}",
                 type="number",
                 id=f"param-{p.name}",
             )
@@ -289,11 +290,27 @@ class ConfirmDialog(FormScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.text, classes="dialog-help")
+            if self.reason is None:
+                yield Static("Enter or y: yes   Esc or n: no", classes="dialog-help")
             if self.reason is not None:
                 yield Label(self.reason)
                 yield Input(self.default, id="reason")
             yield Static("", id="form-error", classes="form-error")
             yield buttons(self.submit_label)
+
+    def on_mount(self) -> None:
+        # Enter confirms at once when no reason is asked (the button has the focus).
+        if self.reason is None:
+            self.query_one("#submit", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """``y`` confirms, ``n`` cancels (only when no reason is asked)."""
+        if self.reason is None and event.character in ("y", "n"):
+            event.stop()
+            if event.character == "y":
+                self.action_submit()
+            else:
+                self.action_cancel()
 
     def action_submit(self) -> None:
         """Confirm (a reason is required when asked for)."""

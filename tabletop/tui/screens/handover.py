@@ -47,7 +47,13 @@ class HandoverScreen(Screen[None]):
         with Middle(), Center():
             yield Static(id="handover", classes="handover")
         yield KeyBar(
-            (("Enter", "reveal"), ("F2", "pause"), ("F3", "inject"), ("F4", "stage"))
+            (
+                ("Enter", "reveal"),
+                ("F1", "help"),
+                ("F2", "pause"),
+                ("F3", "inject"),
+                ("F4", "stage"),
+            )
             + (("F5", "adjudicate"), ("F6", "observe"), ("F8", "end"), ("^P", "palette")),
             classes="keybar",
         )
@@ -69,7 +75,8 @@ class HandoverScreen(Screen[None]):
             text.append("The exercise is paused by the facilitator.\n\n", style="bold red")
         text.append("Everything else is hidden. Pass the keyboard,\n")
         text.append("then press Enter to reveal this agency's screen.", style="italic")
-        self.query_one("#handover", Static).update(text)
+        for panel in self.query("#handover").results(Static):  # none once popped unseen
+            panel.update(text)
 
     def action_reveal(self) -> None:
         """Ask the app to show the agency's private screen."""

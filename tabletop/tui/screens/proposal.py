@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
+from tabletop.describe import agency_name, commitment_text
 from tabletop.engine.game import Game
 from tabletop.engine.legal import ActionOption
 from tabletop.model import commands as cm
@@ -70,7 +71,7 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
             if old is not None
             else (self.option.title if self.option else "Propose an agreement")
         )
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide has-fields"):
             yield Label(head, classes="dialog-title")
             # The fields are many widgets: they are mounted right after the first frame,
             # so the key that opened the form is answered at once (docs/tui.md, latency).
@@ -105,24 +106,48 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
             Input(old.title if old else "", placeholder="short name", id="p-title"),
             Label("Mechanism"),
             mechanism,
-            Label(f"Parties (you, {self.agency}, are always one)"),
+            Label(f"Parties (you, {agency_name(self.game, self.agency)}, are always one)"),
             SelectionList[str](
-                *[(f"{self.game.scenario.agencies[a].name} ({a})", a, a in chosen) for a in others],
+                *[(self.game.scenario.agencies[a].name, a, a in chosen) for a in others],
                 id="p-parties",
             ),
             Label("Commitments (debtor owes the creditor a deliverable by a round)"),
             Vertical(
-                *[CommitmentRow(self.game, self.current_round + 1, spec) for spec in specs],
+                *[
+                    CommitmentRow(self.game, self.current_round + 1, spec, debtor=self.agency)
+                    for spec in specs
+                ],
                 id="p-commitments",
             ),
             Button("Add commitment", id="p-add"),
         ]
 
     def add_commitment(self) -> CommitmentRow:
-        """Add an empty commitment row and return it."""
-        row = CommitmentRow(self.game, self.current_round + 1)
+        """Add an empty commitment row, bring it into view with the focus on it, and return it."""
+        picked = list(self.query_one("#p-parties", SelectionList).selected)
+        row = CommitmentRow(
+            self.game,
+            self.current_round + 1,
+            focus=True,
+            debtor=picked[0] if picked else None,
+            creditor=self.agency,
+        )
         self.query_one("#p-commitments", Vertical).mount(row)
         return row
+
+    @on(SelectionList.SelectedChanged, "#p-parties")
+    def _parties_changed(self) -> None:
+        """The first party chosen becomes the creditor of rows still at their defaults."""
+        picked = list(self.query_one("#p-parties", SelectionList).selected)
+        if not picked:
+            return
+        default = self.game.order[-1]
+        for row in self.query(CommitmentRow):
+            if row.spec_in is None and row.is_mounted:
+                field = row.query_one(".c-creditor", CycleField)
+                if field.value in (default, row.creditor) and row.creditor != self.agency:
+                    field.value = picked[0]
+                    row.creditor = picked[0]
 
     @on(Button.Pressed, "#p-add")
     def _add(self) -> None:
@@ -165,32 +190,39 @@ class ProposalForm(CommandForm[ProposalCommand | None]):
 def _version(game: Game, p: Proposal, other: Proposal | None, label: str) -> Group:
     """One version of a proposal; lines absent from ``other`` are marked."""
     mark, style = ("+", "green") if label == "this" else ("-", "red")
-    theirs = {c.describe() for c in other.commitments} if other is not None else None
+    theirs = {commitment_text(game, c) for c in other.commitments} if other is not None else None
     out = [
-        Text(f"{p.id} v{p.version} by {p.proposer} (round {p.round})", style="bold"),
+        Text(
+            f"{p.id} v{p.version} by {agency_name(game, p.proposer)} (round {p.round})",
+            style="bold",
+        ),
         Text(p.title),
         Text(f"Mechanism: {p.mechanism.replace('_', ' ')}"),
     ]
     parties = Text("Parties:")
     for i, a in enumerate(p.parties):
         changed = other is not None and a not in other.parties
-        parties.append(("," if i else "") + f" {a}", style=f"bold {style}" if changed else "")
+        parties.append(
+            ("," if i else "") + f" {agency_name(game, a)}",
+            style=f"bold {style}" if changed else "",
+        )
     out.append(parties)
     out.append(Text("Commitments:", style="bold"))
     if not p.commitments:
         out.append(Text("  none: paper cooperation", style="italic red"))
     for c in p.commitments:
-        text = c.describe()
+        text = commitment_text(game, c)
         if theirs is not None and text not in theirs:
             out.append(Text(f"{mark} {text}", style=f"bold {style}"))
         else:
             out.append(Text(f"  {text}"))
     answers = Text("Answers: ")
     for a in p.parties:
+        name = agency_name(game, a)
         if a in p.answers:
-            answers.append(f"{a} {'yes' if p.answers[a] else 'no'}  ")
+            answers.append(f"{name} {'yes' if p.answers[a] else 'no'}  ")
         else:
-            answers.append(f"{a} waiting  ", style="yellow")
+            answers.append(f"{name} waiting  ", style="yellow")
     out.append(answers)
     out.append(Text(f"Status: {p.status}", style="bold"))
     return Group(*out)
@@ -235,9 +267,9 @@ class ProposalScreen(ModalScreen[cm.Command | None]):
     def compose(self) -> ComposeResult:
         p = self.proposal
         parent = self.state.proposals.get(p.parent) if p.parent else None
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide has-fields"):
             yield Label(f"Proposal {p.id}: {p.title}", classes="dialog-title")
-            with Horizontal(classes="versions"):
+            with Horizontal(classes="versions fields"):
                 if parent is not None:
                     with VerticalScroll(classes="version", can_focus=False):
                         yield Label("Previous version", classes="version-title")

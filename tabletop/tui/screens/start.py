@@ -22,7 +22,9 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tabletop.errors import Problem
+from tabletop.files import read_regular
 from tabletop.loader.game import PROJECT_ROOT
+from tabletop.sanitize import visible
 
 
 def find_scenarios(
@@ -64,9 +66,10 @@ def find_journals(folder: Path | None = None) -> list[Path]:
 def scenario_title(path: Path) -> str:
     """The scenario's title, read cheaply (the file name when unreadable)."""
     try:
-        with path.open("rb") as fh:
-            return str(tomllib.load(fh)["scenario"]["title"])
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        # A regular file of bounded size only (a FIFO must not hang the start screen).
+        text = read_regular(path).decode("utf-8")
+        return visible(str(tomllib.loads(text)["scenario"]["title"]))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
         return path.stem
 
 

@@ -74,6 +74,21 @@ class ChoiceField(Menu):
         """Enter: keep the value and go to the next field."""
         self.screen.focus_next()
 
+    def on_key(self, event: events.Key) -> None:
+        """A letter or digit moves to the next item whose label starts with it."""
+        char = event.character
+        n = len(self.items)
+        if not char or not char.isalnum() or n < 2:
+            return
+        for k in range(1, n + 1):
+            i = (self.index + k) % n
+            if self.items[i].label.plain.lower().startswith(char.lower()):
+                event.stop()
+                self.index = i
+                self.refresh()
+                self.post_message(self.Highlighted(self, self.items[i].id))
+                return
+
 
 class CycleField(Widget, can_focus=True):
     """A one-line field cycling through values: ← → (or space) change it, a letter jumps.
@@ -142,6 +157,9 @@ class CycleField(Widget, can_focus=True):
     def render(self) -> Content:
         """``prefix ‹ label ›``."""
         label = self.choices[self.index][0] if self.choices else ""
+        room = self.content_size.width - len(self.prefix) - 4
+        if 0 < room < len(label):
+            label = label[: max(1, room - 1)] + "…"
         return Content(f"{self.prefix}‹ {label} ›")
 
     def action_step(self, step: int) -> None:

@@ -36,44 +36,63 @@ class CommitmentRow(Vertical):
         game: The game (agencies, regions, resources, actions to choose from).
         due_round: Default due round.
         spec: Values to start from (a counter starts from the previous version).
+        focus: Take the focus once mounted (a row just added).
+        debtor: Default debtor (the proposer: "I offer ...").
+        creditor: Default creditor (the first other party chosen).
     """
 
     DEFAULT_CLASSES = "commitment-row"
 
-    def __init__(self, game: Game, due_round: int, spec: CommitmentSpec | None = None) -> None:
+    def __init__(
+        self,
+        game: Game,
+        due_round: int,
+        spec: CommitmentSpec | None = None,
+        *,
+        focus: bool = False,
+        debtor: str | None = None,
+        creditor: str | None = None,
+    ) -> None:
         super().__init__()
+        self.debtor = debtor
+        self.creditor = creditor
         self.game = game
         self.due_round = due_round
         self.spec_in = spec
+        self.focus_first = focus
+
+    def on_mount(self) -> None:
+        if self.focus_first:  # a row just added: show it whole, ready to type
+            self.call_after_refresh(self._show)
+
+    def _show(self) -> None:
+        self.scroll_visible(animate=False)
+        self.query_one(".c-debtor").focus()
 
     def compose(self) -> ComposeResult:
         g = self.game
         s = self.spec_in
-        agencies = [(a, a) for a in g.order]
+        agencies = [(g.scenario.agencies[a].name, a) for a in g.order]
         with Horizontal(classes="c-line"):
             yield CycleField(
-                agencies, value=s.debtor if s else None, prefix="Debtor ", classes="c-debtor"
+                agencies,
+                value=s.debtor if s else self.debtor,
+                prefix="Debtor ",
+                classes="c-debtor",
             )
             yield CycleField(
                 agencies,
-                value=s.creditor if s else g.order[-1],
+                value=s.creditor if s else (self.creditor or g.order[-1]),
                 prefix="owes creditor ",
                 classes="c-creditor",
             )
+        with Horizontal(classes="c-line"):
             yield CycleField(
                 DELIVERABLES,
                 value=s.deliverable if s else "deliver",
                 prefix="What ",
                 classes="c-deliverable",
             )
-            yield Label("Due round", classes="c-label")
-            yield Input(
-                str(s.due_round if s else self.due_round),
-                type="integer",
-                classes="c-due",
-                compact=True,
-            )
-        with Horizontal(classes="c-line"):
             yield CycleField(
                 [(r.title, rid) for rid, r in g.rules.resources.items()],
                 value=s.resource if s else None,
@@ -88,19 +107,27 @@ class CommitmentRow(Vertical):
                 classes="c-amount",
                 compact=True,
             )
+        with Horizontal(classes="c-line"):
             yield CycleField(
-                [(rid, rid) for rid in g.scenario.regions],
+                [(r.name, rid) for rid, r in g.scenario.regions.items()],
                 value=s.region if s else None,
                 optional=True,
                 prefix="Region ",
                 classes="c-region",
             )
             yield CycleField(
-                [(a, a) for a in g.rules.actions],
+                [(rule.title, a) for a, rule in g.rules.actions.items()],
                 value=s.action if s else None,
                 optional=True,
                 prefix="Action ",
                 classes="c-action",
+            )
+            yield Label("Due round", classes="c-label")
+            yield Input(
+                str(s.due_round if s else self.due_round),
+                type="integer",
+                classes="c-due",
+                compact=True,
             )
             yield Button("Remove", classes="c-remove", variant="error", compact=True)
 

@@ -6,8 +6,11 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from tabletop.describe import agency_name, commitment_text, fmt_amount
+from tabletop.engine.game import Game
 from tabletop.engine.view import AgencyView
-from tabletop.model.state import Proposal
+from tabletop.model.state import ExerciseState, Proposal
+from tabletop.tui.text import inbox_text
 from tabletop.tui.widgets.menu import Menu, MenuItem
 
 KIND_STYLE = {
@@ -30,8 +33,8 @@ class InboxPanel(Static):
         self.plain = ""
         self.update("")
 
-    def show(self, view: AgencyView) -> None:
-        """Render the inbox of one agency."""
+    def show(self, view: AgencyView, game: Game, state: ExerciseState | None = None) -> None:
+        """Render the inbox of one agency (``game`` and ``state`` name what it refers to)."""
         parts: list[Text] = []
         if view.briefing:
             parts.append(Text.assemble(("Your briefing: ", "bold"), view.briefing.strip()))
@@ -40,11 +43,14 @@ class InboxPanel(Static):
         for item in reversed(view.inbox):
             head = Text(f"R{item.round} ")
             head.append(f"[{item.kind}]", style=KIND_STYLE.get(item.kind, "bold"))
-            head.append(f" {item.title}", style="bold")
+            title, text = (
+                inbox_text(game, state, item) if state is not None else (item.title, item.text)
+            )
+            head.append(f" {title}", style="bold")
             if item.private:
                 head.append("  private", style="italic dim")
             parts.append(head)
-            parts.append(Text("   " + item.text.strip()))
+            parts.append(Text("   " + text.strip()))
         mine = [c for c in view.commitments if c.status == "pending"]
         done = [c for c in view.commitments if c.status != "pending"]
         if view.commitments:
@@ -53,11 +59,11 @@ class InboxPanel(Static):
             s = c.spec
             target = s.amount if s.deliverable in ("deliver", "funds") and s.amount > 0 else 1.0
             who = "you owe" if s.debtor == view.agency else "owed to you"
-            line = Text(f" {c.id} ({who}) {s.describe()}  ")
+            line = Text(f" {c.id} ({who}) {commitment_text(game, s)}  ")
             style = {"pending": "yellow", "honoured": "green", "partial": "yellow"}.get(
                 c.status, "red"
             )
-            line.append(f"{c.status} {c.progress:g}/{target:g}", style=style)
+            line.append(f"{c.status} {fmt_amount(c.progress)}/{fmt_amount(target)}", style=style)
             parts.append(line)
         self.plain = "\n".join(t.plain for t in parts)
         self.update(Group(*parts))
@@ -76,8 +82,8 @@ def proposal_status(p: Proposal, agency: str) -> str:
 class ProposalList(Menu):
     """Proposals the agency is party to (those waiting for its answer first)."""
 
-    def show(self, proposals: list[Proposal], agency: str) -> None:
-        """List ``proposals``; selecting one opens it."""
+    def show(self, proposals: list[Proposal], agency: str, game: Game | None = None) -> None:
+        """List ``proposals``; selecting one opens it (proposers by name with ``game``)."""
         order = sorted(
             proposals,
             key=lambda p: (not (p.status == "open" and agency not in p.answers), p.status, p.id),
@@ -87,6 +93,7 @@ class ProposalList(Menu):
             label = Text(f"{p.id} v{p.version} ", style="bold")
             status = proposal_status(p, agency)
             label.append(status, style="bold yellow" if "YOUR" in status else "dim")
-            label.append(f" {p.mechanism.replace('_', ' ')} by {p.proposer}")
+            by = agency_name(game, p.proposer) if game is not None else p.proposer
+            label.append(f" {p.mechanism.replace('_', ' ')} by {by}")
             items.append(MenuItem(p.id, label, True, p.title))
         self.set_items(items, empty="No proposals.")

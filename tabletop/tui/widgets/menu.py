@@ -135,7 +135,10 @@ class Menu(Widget, can_focus=True):
         return max(1, len(self.items)) + self.hint_lines
 
     def _window(self) -> int:
-        return max(1, self.content_size.height - self.hint_lines)
+        rows = max(1, self.content_size.height - self.hint_lines)
+        if not self.hint_lines and len(self.items) > rows > 1:
+            rows -= 1  # the last line says how many more there are
+        return rows
 
     def render(self) -> Content:
         """The visible items, the cursor, and the hint."""
@@ -166,6 +169,14 @@ class Menu(Widget, can_focus=True):
                 out.append("\n")
             out.append_text(line)
         above, below = self._top, len(self.items) - self._top - rows
+        if not self.hint_lines and (above > 0 or below > 0):
+            more = []
+            if above > 0:
+                more.append(f"{above} more above")
+            if below > 0:
+                more.append(f"{below} more below")
+            out.append("\n")
+            out.append(f" … {', '.join(more)}"[:width], style="italic dim")
         if self.hint_lines:
             hint = self.items[self.index].hint if self.items else ""
             more = []
