@@ -3,7 +3,9 @@
 One database holds any number of exercises: the table ``tabletop_exercises`` has a row per
 exercise (its id, format and last sequence number) and ``tabletop_events`` a row per event,
 keyed by (exercise, seq) and unique by (exercise, decision id, index). A trigger refuses
-``UPDATE`` and ``DELETE`` on events (append-only). An append locks its exercise's row
+``UPDATE`` and ``DELETE`` on events (append-only). Rows are those of the SQLite journal
+(:mod:`tabletop.journal.rows`): canonical JSON, each event's hash chained to the previous one,
+checked on every full read (:attr:`PostgresJournal.integrity`). An append locks its exercise's row
 (``SELECT ... FOR UPDATE``), so writers on several machines are serialized: a writer that has
 not seen the latest event gets :class:`~tabletop.errors.StaleWriter`, as with SQLite. Every
 commit sends ``NOTIFY tabletop_events``, so followers wait for news instead of polling.
@@ -14,19 +16,19 @@ URL is handed to libpq unchanged. Needs psycopg 3 (``pip install 'tabletop[postg
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import ValidationError
+from tabletop.errors import JournalDamaged, JournalError, StaleWriter
+from tabletop.journal.chain import GENESIS, ChainVerifier, Integrity
+from tabletop.journal.rows import decode_row, encode_rows
+from tabletop.model.events import Record
 
-from tabletop.errors import JournalError, StaleWriter
-from tabletop.model.events import EVENT_ADAPTER, EVENT_VERSION, Record
-
-FORMAT = "tabletop-journal/1"
+#: The SQLite journal's format: events carry a chained hash (:mod:`tabletop.journal.chain`).
+FORMAT = "tabletop-journal/2"
 CHANNEL = "tabletop_events"
 SCHEMES = ("postgresql", "postgres")
 _EXERCISE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
@@ -47,6 +49,7 @@ CREATE TABLE IF NOT EXISTS tabletop_events (
     v INTEGER NOT NULL,
     at TEXT NOT NULL,
     payload TEXT NOT NULL,
+    hash TEXT NOT NULL,
     PRIMARY KEY (exercise, seq),
     UNIQUE (exercise, decision_id, idx)
 );
@@ -119,14 +122,92 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+_INSERT = (
+    "INSERT INTO tabletop_events(exercise, seq, decision_id, idx, kind, v, at, payload, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_COLS = "seq, decision_id, idx, at, kind, v, payload, hash"
+
+
+def _connect(url: str, what: str) -> Any:
+    """A connection (autocommit) to the server ``url`` names, or a one-sentence JournalError."""
+    psycopg = _psycopg()
+    conninfo, _ = split_url(url)
+    try:
+        return psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+    except psycopg.Error as exc:
+        raise JournalError(
+            f"{redact(url)}: cannot connect to PostgreSQL ({_first_line(exc)}); "
+            f"check the host, port, database, user and password in the URL{what}"
+        ) from exc
+
+
+def _ensure_schema(db: Any, path: str) -> None:
+    """Create the journal tables when the database has none (one creator at a time)."""
+    psycopg = _psycopg()
+    try:
+        with db.transaction():
+            # CREATE ... IF NOT EXISTS races between creators otherwise.
+            db.execute("SELECT pg_advisory_xact_lock(hashtext('tabletop_schema'))")
+            exists = db.execute("SELECT to_regclass('tabletop_events') IS NOT NULL")
+            if not exists.fetchone()[0]:
+                db.execute(_SCHEMA)
+            has_hash = db.execute(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'tabletop_events' AND column_name = 'hash'"
+            ).fetchone()[0]
+    except psycopg.Error as exc:
+        raise JournalError(
+            f"{path}: cannot create the journal tables ({_first_line(exc)})"
+        ) from exc
+    if not has_hash:
+        raise JournalError(
+            f"{path}: the database holds journal tables of an older tabletop (no hash column); "
+            "use another database"
+        )
+
+
+def free_exercise_id(url: str, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... : the first id no exercise in ``url``'s database has.
+
+    Raises:
+        JournalError: the server cannot be reached.
+    """
+    db = _connect(url, "")
+    try:
+        known = db.execute("SELECT to_regclass('tabletop_exercises') IS NOT NULL").fetchone()[0]
+        ids = (
+            {
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM tabletop_exercises WHERE id LIKE %s", (base + "%",)
+                )
+            }
+            if known
+            else set()
+        )
+    except _psycopg().Error as exc:
+        raise JournalError(
+            f"{redact(url)}: cannot read the exercises ({_first_line(exc)})"
+        ) from exc
+    finally:
+        db.close()
+    name, n = base, 1
+    while name in ids:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
 class PostgresJournal:
     """One exercise's journal in a PostgreSQL database.
 
     Args:
         url: ``postgresql://user[:password]@host[:port]/db?exercise=ID``.
-        create: Create the exercise (refused when it exists and has events). Without an
-            exercise id in the URL, ``create`` is refused; when reading, a database holding
-            exactly one exercise opens that one.
+        create: Create the exercise empty (refused when it exists and has events);
+            :meth:`create` makes one with its first events. Without an exercise id in
+            the URL, ``create`` is refused; when reading, a database holding exactly one
+            exercise opens that one.
 
     Raises:
         JournalError: psycopg is missing, the server is unreachable or refuses the login,
@@ -135,25 +216,24 @@ class PostgresJournal:
 
     def __init__(self, url: str, *, create: bool = False) -> None:
         self.url = url
-        conninfo, exercise = split_url(url)
+        _, exercise = split_url(url)
         self.path = redact(url)
         psycopg = _psycopg()
         self._errors = psycopg.Error
         self._listener: Any = None
-        try:
-            self._db = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise JournalError(
-                f"{self.path}: cannot connect to PostgreSQL ({_first_line(exc)}); "
-                "check the host, port, database, user and password in the URL"
-            ) from exc
+        #: What the hash chain said at the last full :meth:`read`.
+        self.integrity: Integrity | None = None
+        #: Events carry a chained hash (always, in PostgreSQL).
+        self.chained = True
+        self.format = FORMAT
+        self._db = _connect(url, "")
         try:
             if create:
                 if exercise is None:
                     raise JournalError(
                         f"{self.path}: name the exercise to create: add ?exercise=ID to the URL"
                     )
-                self._ensure_schema()
+                _ensure_schema(self._db, self.path)
                 self._create(exercise)
             else:
                 exercise = self._find(exercise)
@@ -161,17 +241,55 @@ class PostgresJournal:
             self._db.close()
             raise
         self.exercise = exercise
-        self.path = redact(with_exercise(url, exercise))
+        self.url = with_exercise(url, exercise)
+        self.path = redact(self.url)
+
+    @classmethod
+    def create(cls, url: str, records: Sequence[Record]) -> PostgresJournal:
+        """Create the exercise holding ``records`` in one transaction, and open it.
+
+        The exercise row and its first events commit together: a failure (or a crash)
+        leaves no exercise at all, never an empty one that cannot be resumed.
+
+        Raises:
+            JournalError: the exercise exists, the URL names none, or the server failed.
+        """
+        _, exercise = split_url(url)
+        path = redact(url)
+        if exercise is None:
+            raise JournalError(f"{path}: name the exercise to create: add ?exercise=ID to the URL")
+        psycopg = _psycopg()
+        rows = [(exercise, *row) for row in encode_rows(path, records, GENESIS)]
+        db = _connect(url, "")
+        try:
+            _ensure_schema(db, path)
+            with db.transaction():
+                db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (exercise,))
+                if db.execute(
+                    "SELECT 1 FROM tabletop_exercises WHERE id = %s", (exercise,)
+                ).fetchone():
+                    raise JournalError(
+                        f"{path}: exercise {exercise} already exists; resume it or choose "
+                        "another id"
+                    )
+                db.execute(
+                    "INSERT INTO tabletop_exercises(id, format, last_seq) VALUES (%s, %s, %s)",
+                    (exercise, FORMAT, records[-1].seq if records else 0),
+                )
+                with db.cursor() as cur:
+                    cur.executemany(_INSERT, rows)
+                db.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{exercise}:{len(rows)}"))
+        except psycopg.errors.UniqueViolation as exc:
+            raise JournalError(
+                f"{path}: exercise {exercise} already exists; resume it or choose another id"
+            ) from exc
+        except psycopg.Error as exc:
+            raise JournalError(f"{path}: cannot create the exercise ({_first_line(exc)})") from exc
+        finally:
+            db.close()
+        return cls(url)
 
     # ------------------------------------------------------------------ set-up
-
-    def _ensure_schema(self) -> None:
-        with self._guard("create the journal tables"), self._db.transaction():
-            # One creator at a time: CREATE ... IF NOT EXISTS races otherwise.
-            self._db.execute("SELECT pg_advisory_xact_lock(hashtext('tabletop_schema'))")
-            exists = self._db.execute("SELECT to_regclass('tabletop_events') IS NOT NULL")
-            if not exists.fetchone()[0]:
-                self._db.execute(_SCHEMA)
 
     def _create(self, exercise: str) -> None:
         with self._guard("create the exercise"), self._db.transaction():
@@ -233,6 +351,10 @@ class PostgresJournal:
         if self._listener is not None:
             self._listener.close()
 
+    def checkpoint(self, *, wait: bool = False) -> bool:
+        """Nothing to do: every committed event is in the database (kept for the interface)."""
+        return True
+
     def __enter__(self) -> PostgresJournal:
         return self
 
@@ -251,11 +373,11 @@ class PostgresJournal:
         """Records already stored for ``decision_id`` (empty when new)."""
         with self._guard("read"):
             rows = self._db.execute(
-                "SELECT seq, decision_id, at, kind, v, payload FROM tabletop_events "
+                f"SELECT {_COLS} FROM tabletop_events "
                 "WHERE exercise = %s AND decision_id = %s ORDER BY seq",
                 (self.exercise, decision_id),
             ).fetchall()
-        return [self._record(r) for r in rows]
+        return [decode_row(self.path, tuple(r[:7]), None) for r in rows]
 
     def append(self, records: Sequence[Record], *, expected_last: int) -> None:
         """Store ``records`` durably in one transaction; returns after COMMIT.
@@ -266,24 +388,12 @@ class PostgresJournal:
 
         Raises:
             StaleWriter: another writer appended since (nothing is written).
-            JournalError: the decision id was already stored, or the server failed.
+            JournalError: the decision id was already stored, an event holds nan/inf,
+                or the server failed (nothing is written).
         """
         if not records:
             return
         psycopg = _psycopg()
-        rows = [
-            (
-                self.exercise,
-                r.seq,
-                r.decision_id,
-                i,
-                r.event.kind,
-                r.event.v,
-                r.at,
-                r.event.model_dump_json(),
-            )
-            for i, r in enumerate(records)
-        ]
         try:
             with self._db.transaction():
                 last = self._db.execute(
@@ -295,13 +405,16 @@ class PostgresJournal:
                         f"{self.path}: another writer appended (journal at {last}, "
                         f"this writer at {expected_last})"
                     )
+                prev = GENESIS
+                if last:
+                    row = self._db.execute(
+                        "SELECT hash FROM tabletop_events WHERE exercise = %s AND seq = %s",
+                        (self.exercise, last),
+                    ).fetchone()
+                    prev = row[0] if row else ""
+                rows = [(self.exercise, *r) for r in encode_rows(self.path, records, prev)]
                 with self._db.cursor() as cur:
-                    cur.executemany(
-                        "INSERT INTO tabletop_events"
-                        "(exercise, seq, decision_id, idx, kind, v, at, payload) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                        rows,
-                    )
+                    cur.executemany(_INSERT, rows)
                 self._db.execute(
                     "UPDATE tabletop_exercises SET last_seq = %s WHERE id = %s",
                     (records[-1].seq, self.exercise),
@@ -317,18 +430,39 @@ class PostgresJournal:
             raise JournalError(f"{self.path}: cannot write ({_first_line(exc)})") from exc
 
     def read(self, after: int = 0) -> list[Record]:
-        """Every record with ``seq > after``, validated.
+        """Every record with ``seq > after``, validated, its hash checked.
+
+        What the hash chain says is kept in :attr:`integrity` (a read from the start
+        replaces it; a later read only records a new break).
 
         Raises:
-            JournalError: a row is unreadable or from a newer engine, or the server failed.
+            JournalDamaged: a row is unreadable.
+            JournalError: a row is from a newer engine, or the server failed.
         """
         with self._guard("read"):
+            prev = GENESIS
+            if after:
+                row = self._db.execute(
+                    "SELECT hash FROM tabletop_events WHERE exercise = %s AND seq = %s",
+                    (self.exercise, after),
+                ).fetchone()
+                prev = row[0] if row else ""
             rows = self._db.execute(
-                "SELECT seq, decision_id, at, kind, v, payload FROM tabletop_events "
+                f"SELECT {_COLS} FROM tabletop_events "
                 "WHERE exercise = %s AND seq > %s ORDER BY seq",
                 (self.exercise, after),
             ).fetchall()
-        return [self._record(r) for r in rows]
+        chain = ChainVerifier(True, prev, after)
+        try:
+            out = [decode_row(self.path, tuple(r[:7]), chain, r[7]) for r in rows]
+        except JournalDamaged as exc:
+            raise JournalDamaged(
+                f"{exc}; 'tabletop journal check {self.path}' shows what is readable"
+            ) from exc
+        result = chain.result
+        if after == 0 or self.integrity is None or not result.ok and self.integrity.ok:
+            self.integrity = result
+        return out
 
     def wait(self, after: int, timeout: float) -> bool:
         """Block until the journal holds an event past ``after`` or ``timeout`` seconds pass.
@@ -339,11 +473,9 @@ class PostgresJournal:
         Returns:
             True when there is news to :meth:`read`.
         """
-        psycopg = _psycopg()
         with self._guard("listen for new events"):
             if self._listener is None:
-                conninfo, _ = split_url(self.url)
-                self._listener = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+                self._listener = _connect(self.url, "")
                 self._listener.execute(f"LISTEN {CHANNEL}")
             if self.last_seq() > after:
                 return True
@@ -352,16 +484,3 @@ class PostgresJournal:
                 if note.payload.startswith(prefix) and int(note.payload[len(prefix) :]) > after:
                     return True
         return self.last_seq() > after
-
-    def _record(self, row: tuple) -> Record:
-        seq, decision_id, at, kind, v, payload = row
-        if v > EVENT_VERSION:
-            raise JournalError(
-                f"{self.path}: event {seq} ({kind}) has version {v}; this engine reads up to "
-                f"{EVENT_VERSION}: upgrade tabletop"
-            )
-        try:
-            event = EVENT_ADAPTER.validate_python(json.loads(payload))
-        except (ValidationError, ValueError) as exc:
-            raise JournalError(f"{self.path}: event {seq} ({kind}) is unreadable: {exc}") from exc
-        return Record(seq=seq, decision_id=decision_id, at=at, event=event)

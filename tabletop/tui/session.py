@@ -20,7 +20,7 @@ from tabletop.engine.exercise import Clock, Exercise, system_clock
 from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import StaleWriter, TabletopError
-from tabletop.journal import fresh_journal_path
+from tabletop.journal import fresh_journal_path, new_journal_target
 from tabletop.model import commands as cm
 from tabletop.model.events import Record
 from tabletop.model.state import ExerciseState
@@ -127,7 +127,7 @@ class Session:
         Args:
             game: The loaded scenario and rule pack.
             seed: The exercise's seed (None: the scenario's).
-            journal: The journal file (None or empty: a fresh one from
+            journal: The journal file or database URL (None or empty: a fresh file from
                 :func:`~tabletop.journal.fresh_journal_path`).
             journal_dir: Where the fresh journal goes.
             clock: Timestamps of decisions.
@@ -139,7 +139,7 @@ class Session:
             OSError: The journal's folder cannot be made.
         """
         path = (
-            Path(journal)
+            new_journal_target(journal, game.scenario.scenario.id, "play")
             if journal
             else fresh_journal_path(game.scenario.scenario.id, "play", journal_dir)
         )
@@ -167,8 +167,8 @@ class Session:
         return self.exercise.records
 
     @property
-    def journal_path(self) -> Path | None:
-        """The journal file (None for an in-memory exercise)."""
+    def journal_path(self) -> Path | str | None:
+        """The journal file, or URL without password (None for an in-memory exercise)."""
         j = self.exercise.journal
         return None if j is None else j.path
 
