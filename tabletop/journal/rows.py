@@ -21,11 +21,17 @@ from tabletop.sanitize import CONTROL_IN_JSON, clean, visible
 def encode_rows(path: object, records: Sequence[Record], prev: str) -> list[tuple]:
     """Rows for ``records`` (canonical JSON payloads, chained hashes).
 
+    ``idx`` counts the events of each decision from 0 (a batch may hold several
+    decisions: a copy of a whole journal).
+
     Raises:
         JournalError: an event holds nan or inf (it would not read back).
     """
     rows: list[tuple] = []
-    for i, r in enumerate(records):
+    i, decision = -1, None
+    for r in records:
+        i = i + 1 if r.decision_id == decision else 0
+        decision = r.decision_id
         data = r.event.model_dump()
         try:
             payload = canonical(data)
