@@ -29,7 +29,8 @@ COMMANDS: dict[str, str] = {
     "report": "score a journal and write its after-action report (Markdown, HTML, JSON, PDF; the timeline as CSV)",
     "simulate": "play many seeded exercises headless with bots and summarise the outcomes",
     "schema": "write JSON Schema files for editors",
-    "journal": "check or export a journal (tamper evidence, damage, complete copies)",
+    "journal": "check, export, copy a journal (file or PostgreSQL); issue join codes",
+    "serve": "serve the exercise to web browsers, one per agency or the facilitator",
 }
 
 if TYPE_CHECKING:

@@ -27,10 +27,18 @@ from tabletop.model.state import ExerciseState
 from tabletop.roles import (
     EVALUATOR,
     EVALUATOR_COMMANDS,
+    FACILITATOR,
     FACILITATOR_COMMANDS,
+    MSG_CODE_NEEDED,
+    MSG_UNKNOWN_SEAT,
+    MSG_WRONG_CODE,
     FacilitatorLock,
     Role,
+    code_matches,
     hash_pin,
+    issue_join_codes,
+    join_seats,
+    journaled_codes,
     journaled_pin,
     may_steer,
     refusal,
@@ -110,6 +118,21 @@ class Session:
                 raise TabletopError(f"--bot: {agency} is the agency this terminal plays")
         #: The facilitator's role on the hot-seat terminal (PIN and unlock period).
         self.lock = FacilitatorLock(journaled_pin(exercise.records), clock=lock_clock)
+
+    @classmethod
+    def for_seat(
+        cls, exercise: Exercise, seat: str, *, bots: Mapping[str, str] | None = None
+    ) -> Session:
+        """A terminal holding one seat of a shared exercise (after :func:`join_refusal`).
+
+        Args:
+            exercise: The shared exercise.
+            seat: An agency, ``facilitator`` (a facilitator-only terminal) or ``evaluator``.
+            bots: Agency -> bot policy name, for the seats this terminal lets bots play.
+        """
+        if seat == FACILITATOR and seat not in exercise.game.scenario.agencies:
+            return cls(exercise, role=Role.facilitator(), bots=bots)
+        return cls(exercise, attach_as=seat, bots=bots)
 
     @classmethod
     def new(
@@ -338,6 +361,55 @@ class Session:
     def close(self) -> None:
         """Close the journal."""
         self.exercise.close()
+
+
+def issue_codes(exercise: Exercise) -> dict[str, str]:
+    """Issue new join codes for every seat and journal their hashes (replacing older codes).
+
+    Returns:
+        Seat -> code, to show once (only salted hashes are in the journal).
+
+    Raises:
+        TabletopError: the journal refused the write.
+    """
+    codes, command = issue_join_codes(join_seats(exercise.game.order))
+    for _ in range(5):
+        try:
+            exercise.submit(command)
+            return codes
+        except StaleWriter:
+            exercise.refresh()
+    exercise.submit(command)
+    return codes
+
+
+def join_refusal(exercise: Exercise, seat: str, code: str | None) -> str | None:
+    """Why ``seat`` of a shared exercise cannot be taken with ``code`` (None: it may).
+
+    Without join codes in the journal any agency's or the evaluator's seat may be
+    taken as before; the facilitator's seat always needs its code. A wrong code is
+    journaled (``facilitator_access_refused``, action ``join``) and changes nothing else.
+    """
+    seats = join_seats(exercise.game.order)
+    if seat not in seats:
+        return MSG_UNKNOWN_SEAT.format(seat=seat, seats=", ".join(seats))
+    codes = journaled_codes(exercise.records)
+    if not codes and seat != FACILITATOR:
+        return None
+    if not code:
+        return MSG_CODE_NEEDED.format(seat=seat)
+    if code_matches(codes, seat, code):
+        return None
+    command = cm.RecordAccessRefused(action="join", seat=seat, reason="wrong join code")
+    for _ in range(3):
+        try:
+            exercise.submit(command)
+            break
+        except StaleWriter:
+            exercise.refresh()
+        except TabletopError:
+            break
+    return MSG_WRONG_CODE.format(seat=seat)
 
 
 #: Title of the notice shown to the facilitator when an expression failed.
