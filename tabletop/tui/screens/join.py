@@ -70,7 +70,7 @@ class JoinScreen(Screen[str]):
             yield Label(SEAT_LABEL)
             yield Select(
                 self._options(),
-                value=self.seat if self.seat is not None else Select.BLANK,
+                value=self.seat if self.seat is not None else Select.NULL,
                 id="seat",
                 allow_blank=self.seat is None,
                 disabled=self.seat is not None,
@@ -94,13 +94,13 @@ class JoinScreen(Screen[str]):
             self.action_submit()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
+        if event.value is not Select.NULL:
             self.query_one("#code", Input).focus()
 
     def action_submit(self) -> None:
         """Check the code; dismiss with the seat, or say why not (a wrong code is journaled)."""
         value = self.query_one("#seat", Select).value
-        if value is Select.BLANK:
+        if value is Select.NULL:
             self.query_one("#form-error", Static).update(NO_SEAT)
             return
         seat = str(value)
