@@ -136,20 +136,10 @@ def run_export(args: argparse.Namespace) -> int:
 def run_copy(args: argparse.Namespace) -> int:
     """Copy SRC into the new journal DST and say how many events it holds."""
     from tabletop.cli import console
-    from tabletop.journal import describe_target, is_journal_url
-    from tabletop.journal.copy import copy_journal
+    from tabletop.journal import describe_target
+    from tabletop.journal.copy import copy_journal, copy_target
 
-    dst = args.dst
-    if is_journal_url(dst) and "exercise=" not in dst:
-        from pathlib import Path
-
-        from tabletop.journal.postgres import with_exercise
-
-        if is_journal_url(args.src):
-            from tabletop.errors import TabletopError
-
-            raise TabletopError(f"{describe_target(dst)}: name the new exercise: add ?exercise=ID")
-        dst = with_exercise(dst, Path(args.src).stem)
+    dst = copy_target(args.src, args.dst)
     n = copy_journal(args.src, dst)
     console.print(
         f"{describe_target(dst)}: {n} events copied from {describe_target(args.src)}",

@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from tabletop.errors import JournalError
-from tabletop.journal.backends import create_journal, open_journal
+from tabletop.journal.backends import create_journal, is_journal_url, open_journal
+
+
+def copy_target(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> str:
+    """Where :func:`copy_journal` writes: a database URL without ``?exercise=`` gets one.
+
+    The new exercise is named after the source file (``room1.tabletop`` -> ``room1``).
+
+    Raises:
+        JournalError: both are URLs and ``dst`` names no exercise.
+    """
+    if not is_journal_url(dst):
+        return str(dst)
+    from tabletop.journal.postgres import redact, split_url, with_exercise
+
+    if split_url(str(dst))[1] is not None:
+        return str(dst)
+    if is_journal_url(src):
+        raise JournalError(f"{redact(str(dst))}: name the new exercise: add ?exercise=ID")
+    return with_exercise(str(dst), Path(src).stem)
 
 
 def copy_journal(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> int:
