@@ -117,6 +117,9 @@ def run_check(args: argparse.Namespace) -> int:
     if res.ok:
         console.print("journal intact", style="bold green")
         return 0
+    if res.events is None and not res.readable:
+        console.print("journal not checked: the line marked BAD says why", style="bold red")
+        return 1
     console.print("journal damaged or edited: the lines marked BAD say where", style="bold red")
     return 1
 

@@ -102,5 +102,5 @@ def run(args: argparse.Namespace) -> int:
     for entry in trace or ():
         console.print(entry.line(), markup=False, highlight=False, soft_wrap=True)
     console.print(summary_renderable(ex))
-    console.print(f"journal: {journal}", markup=False)
+    console.print(f"journal: {journal}", markup=False, soft_wrap=True)
     return 0

@@ -32,7 +32,7 @@ class CheckResult:
     """What ``journal check`` found.
 
     Attributes:
-        path: The journal.
+        path: The journal (a file; the URL without password for a database).
         lines: ``(status, text)`` in order; status is ``ok``, ``warn`` or ``bad``.
         events: Events stored (rows counted), None when unknown.
         readable: Events read and validated before the first unreadable one.
@@ -110,7 +110,7 @@ def _check_url(url: str) -> CheckResult:
     from tabletop.journal.backends import open_journal
     from tabletop.journal.postgres import redact
 
-    res = CheckResult(Path(redact(url)))
+    res = CheckResult(redact(url))  # type: ignore[arg-type]  # a URL, shown as given
     try:
         journal = open_journal(url)
     except JournalError as exc:
