@@ -83,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
     """Open the exercise asked for and run the app until it quits."""
     join = getattr(args, "join", None)
     code = getattr(args, "code", None)
-    if sum(bool(x) for x in (args.attach, args.resume, join)) > 1:
-        raise TabletopError("give one of --resume, --attach and --join")
+    if args.attach and args.resume:
+        raise TabletopError("give either --resume or --attach, not both")
+    if join and (args.attach or args.resume):
+        raise TabletopError("--join JOURNAL asks the seat itself: not with --resume/--attach")
     if join:
         args.attach = join
     if code and not args.attach:
