@@ -62,9 +62,15 @@ def is_journal_url(target: str | os.PathLike[str]) -> bool:
 
 def _check_scheme(target: str | os.PathLike[str]) -> None:
     """Refuse ``scheme://...`` that is not PostgreSQL (a typo), in one sentence."""
-    if "://" not in str(target):
-        return
     from tabletop.errors import JournalError
+
+    text = str(target)
+    if "://" not in text:
+        if text.lower().startswith(("postgres:", "postgresql:", "postgres/", "postgresql/")):
+            raise JournalError(
+                f"{text}: not a journal URL; write postgresql://user@host/db?exercise=ID"
+            )
+        return
 
     scheme = str(target).split("://", 1)[0]
     raise JournalError(

@@ -316,3 +316,9 @@ def test_an_exercise_plays_and_resumes_in_postgresql(pg_server, game) -> None:
         assert back.integrity is not None and back.integrity.ok
     finally:
         back.close()
+
+
+@pytest.mark.parametrize("typo", ["postgresql:/u@h/db", "postgresql//u@h/db", "postgres:u@h/db"])
+def test_a_url_missing_its_slashes_is_named_a_typo(typo: str) -> None:
+    with pytest.raises(JournalError, match="not a journal URL; write postgresql://"):
+        open_journal(typo, create=True)
