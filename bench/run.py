@@ -27,6 +27,9 @@ temporary folder):
 * growth: the fold and the play of one 100k-event exercise per 10k events, and of
   10 to 400 agencies;
 * durable appends per second (SQLite journal, one decision per transaction, wall time);
+* the journal backends side by side (``bench/journals.py``): durable appends/s, read +
+  fold of 10k events and follower latency (median, p99) for SQLite and a throwaway
+  PostgreSQL server, in the same run (section ``journals``);
 * report generation for 2000 decisions (when ``tabletop.report`` is available);
 * TUI start to first screen versus a bare Textual app (when ``tabletop.tui`` is available);
 * ``tabletop --help`` and ``tabletop validate`` start-up versus bare processes.
@@ -963,6 +966,25 @@ def bench_appends(b: Bench, folder: Path, seconds: float) -> None:
     )
 
 
+def bench_journals(b: Bench, quick: bool) -> None:
+    """SQLite and PostgreSQL side by side (``bench/journals.py``; a real throwaway server)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import journals
+
+    units = {"durable appends/s": "decisions/s"}
+    for row in journals.measure(quick):
+        value = row["value"]
+        if not isinstance(value, float | int):
+            b.add(Figure(f"{row['backend']}: {row['figure']}", None, "", note=str(value)))
+            continue
+        figure = row["figure"]
+        unit = units.get(figure, "ms" if figure.endswith("(ms)") else "")
+        name = figure.removesuffix(" (ms)")
+        what = "decisions" if figure in units else "samples"
+        note = f"{row['n']} {what}" if "n" in row else ""
+        b.add(Figure(f"{row['backend']}: {name}", float(value), unit, note=note))
+
+
 def _filesystem(folder: Path) -> str:
     """The file-system type holding ``folder`` (Linux), or "unknown"."""
     try:
@@ -1198,13 +1220,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("load", "exercises", "fold", "growth", "appends", "report", "tui", "cli"),
+        choices=(
+            "load",
+            "exercises",
+            "fold",
+            "growth",
+            "appends",
+            "journals",
+            "report",
+            "tui",
+            "cli",
+        ),
         action="append",
         help="run only these sections (repeatable; the arithmetic floor always runs)",
     )
     args = parser.parse_args(argv)
     want = set(
-        args.only or ("load", "exercises", "fold", "growth", "appends", "report", "tui", "cli")
+        args.only
+        or ("load", "exercises", "fold", "growth", "appends", "journals", "report", "tui", "cli")
     )
     seconds = 0.5 if args.quick else 3.0
     repeat = 3 if args.quick else 10
@@ -1253,6 +1286,9 @@ def main(argv: list[str] | None = None) -> int:
         if "appends" in want:
             b.section("Durable appends")
             bench_appends(b, folder, seconds)
+        if "journals" in want:
+            b.section("Journal backends: SQLite file and PostgreSQL server, same run")
+            bench_journals(b, args.quick)
         if "report" in want:
             b.section("Report")
             bench_report(b, large_game, max(2, repeat // 3))

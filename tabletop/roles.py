@@ -18,18 +18,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from tabletop.model import commands as cm
-from tabletop.model.events import FacilitatorPinSet, Record
+from tabletop.model.events import FacilitatorPinSet, JoinCodesIssued, Record
 
 RoleKind = Literal["facilitator", "agency", "evaluator"]
 
 #: The name of the evaluator's role on the command line (``--as evaluator``).
 EVALUATOR = "evaluator"
+#: The facilitator's seat when joining a shared exercise (``--as facilitator``).
+FACILITATOR = "facilitator"
 
 #: Commands only the facilitator may submit.
 FACILITATOR_COMMANDS = frozenset(
@@ -43,6 +46,7 @@ FACILITATOR_COMMANDS = frozenset(
         "end_exercise",
         "release_adhoc_inject",
         "set_facilitator_pin",
+        "issue_join_codes",
     }
 )
 #: Commands of the evaluators (the facilitator may submit them too): notes, ratings, the
@@ -75,6 +79,11 @@ MSG_LOCKED = "Facilitator actions need the facilitator's PIN."
 MSG_WRONG_PIN = "Wrong facilitator PIN."
 MSG_NOT_YOUR_AGENCY = "This terminal does not play that agency."
 MSG_NOT_EVALUATOR = "Observations and ratings are for the facilitator and the evaluators."
+MSG_WRONG_CODE = "Wrong join code for {seat}: ask the facilitator for this seat's code."
+MSG_CODE_NEEDED = (
+    "This exercise has join codes: give the code of {seat} (--code, or the join screen)."
+)
+MSG_UNKNOWN_SEAT = "Unknown seat '{seat}' (seats: {seats})."
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,3 +295,68 @@ class FacilitatorLock:
     def lock(self) -> None:
         """Give the role up now (at a handover, or on request)."""
         self._until = float("-inf")
+
+
+# ---------------------------------------------------------------- join codes
+
+#: Letters and digits of a join code (no 0/O, 1/I/L: read aloud and typed without doubt).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: Characters of a join code (shown in two groups of four).
+CODE_LENGTH = 8
+
+
+def new_join_code() -> str:
+    """A random join code such as ``K7QM-3XPA`` (40 bits, from :mod:`secrets`)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_code(code: str) -> str:
+    """A typed code as hashed: upper case, spaces and dashes left out."""
+    return "".join(ch for ch in code.upper() if ch not in " -\t")
+
+
+def join_seats(order: Iterable[str]) -> list[str]:
+    """Every seat of a shared exercise: the agencies in order, the facilitator, the evaluator."""
+    return [*order, FACILITATOR, EVALUATOR]
+
+
+def issue_join_codes(seats: Iterable[str]) -> tuple[dict[str, str], cm.IssueJoinCodes]:
+    """New codes for ``seats`` and the command that journals their salted hashes.
+
+    Returns:
+        Seat -> code (show it once; it is not stored), and the command to submit.
+    """
+    codes: dict[str, str] = {}
+    hashed: list[cm.SeatCode] = []
+    for seat in seats:
+        code = new_join_code()
+        h = hash_pin(normalize_code(code))
+        codes[seat] = code
+        hashed.append(cm.SeatCode(seat=seat, scheme=h.scheme, salt=h.salt, digest=h.digest))
+    return codes, cm.IssueJoinCodes(codes=hashed)
+
+
+def journaled_codes(records: Iterable[Record]) -> dict[str, PinHash]:
+    """Seat -> hash of its join code, from the latest ``join_codes_issued`` (empty: no codes)."""
+    found: dict[str, PinHash] = {}
+    for r in records:
+        e = r.event
+        if isinstance(e, JoinCodesIssued):
+            found = {c.seat: PinHash(c.scheme, c.salt, c.digest) for c in e.codes}
+    return found
+
+
+def code_matches(codes: dict[str, PinHash], seat: str, code: str) -> bool:
+    """Whether ``code`` is the join code of ``seat`` (False for a seat without a code)."""
+    stored = codes.get(seat)
+    return stored is not None and pin_matches(normalize_code(code), stored)
+
+
+def seat_role(seat: str) -> Role:
+    """The role a seat gives: the facilitator's, the evaluator's or an agency's."""
+    if seat == FACILITATOR:
+        return Role.facilitator()
+    if seat == EVALUATOR:
+        return Role.evaluator()
+    return Role.of_agency(seat)

@@ -30,6 +30,11 @@ FACILITATOR_SAMPLES: list[cm.Command] = [
     cm.EndExercise(),
     cm.ReleaseAdHocInject(title="t", text="x", to=["all"]),
     cm.SetFacilitatorPin(scheme="scrypt:16384:8:1", salt="00" * 16, digest="00" * 32),
+    cm.IssueJoinCodes(
+        codes=[
+            cm.SeatCode(seat="a_em", scheme="scrypt:16384:8:1", salt="00" * 16, digest="00" * 32)
+        ]
+    ),
 ]
 EVALUATOR_SAMPLES: list[cm.Command] = [
     cm.AddObservation(text="note"),
@@ -128,3 +133,40 @@ def test_lock_unlock_period_and_relock() -> None:
     lock.touch()  # using a key while locked does not unlock
     assert not lock.unlocked
     assert not FacilitatorLock(None).unlock("2468")
+
+
+# ---------------------------------------------------------------- join codes
+
+
+def test_join_codes_are_random_hashed_and_forgiving_in_case_and_dashes() -> None:
+    from tabletop.model.events import JoinCodesIssued, Record
+    from tabletop.roles import (
+        CODE_ALPHABET,
+        code_matches,
+        issue_join_codes,
+        journaled_codes,
+        seat_role,
+    )
+
+    codes, command = issue_join_codes(["a_em", "facilitator", "evaluator"])
+    assert set(codes) == {"a_em", "facilitator", "evaluator"}
+    assert len(set(codes.values())) == 3
+    for code in codes.values():
+        raw = code.replace("-", "")
+        assert len(raw) == 8 and set(raw) <= set(CODE_ALPHABET)
+    # Only hashes are journaled: no code appears in the command.
+    dumped = command.model_dump_json()
+    assert not any(code.replace("-", "") in dumped.upper() for code in codes.values())
+    records = [Record(1, "d", "t", JoinCodesIssued(codes=command.codes, round=1))]
+    stored = journaled_codes(records)
+    assert code_matches(stored, "a_em", codes["a_em"].lower().replace("-", " "))
+    assert not code_matches(stored, "a_em", codes["facilitator"])
+    assert not code_matches(stored, "nobody", codes["a_em"])
+    assert seat_role("facilitator") == Role.facilitator()
+    assert seat_role("evaluator") == Role.evaluator()
+    assert seat_role("a_em") == Role.of_agency("a_em")
+    # Issuing again replaces every code.
+    again, command2 = issue_join_codes(["a_em"])
+    records.append(Record(2, "e", "t", JoinCodesIssued(codes=command2.codes, round=1)))
+    latest = journaled_codes(records)
+    assert set(latest) == {"a_em"} and not code_matches(latest, "a_em", codes["a_em"])

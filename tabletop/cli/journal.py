@@ -20,7 +20,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
         "until the first unreadable one, the hash chain (tamper evidence), the scenario "
         "found by its sha256. Exit code 0 when the journal is intact, 1 otherwise.",
     )
-    p.add_argument("journal", help="journal file")
+    p.add_argument("journal", help="journal file or postgresql:// URL")
     p.set_defaults(_journal_run=run_check)
 
 
@@ -34,14 +34,50 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
             "own; terminals may go on playing meanwhile."
         ),
     )
-    e.add_argument("journal", help="the journal to copy")
+    e.add_argument("journal", help="the journal to copy (a file, or a postgresql:// URL)")
     e.add_argument("out", help="the new file")
     e.add_argument("--force", action="store_true", help="replace OUT when it exists")
     e.set_defaults(_journal_run=run_export)
 
 
+def _add_copy(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser(
+        "copy",
+        help="copy an exercise between journals: a file and PostgreSQL, either way",
+        description=(
+            "Copy every event of SRC into a new journal DST, in one transaction (DST is "
+            "complete or absent). Either may be a file or postgresql://user@host/db?exercise=ID "
+            "(without ?exercise= for DST: the exercise keeps the name of the source file). "
+            "Sequence numbers, decision ids, timestamps and the hash chain are kept."
+        ),
+    )
+    c.add_argument("src", help="the journal to copy (file or URL)")
+    c.add_argument("dst", help="the new journal (file or URL)")
+    c.set_defaults(_journal_run=run_copy)
+
+
+def _add_codes(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser(
+        "codes",
+        help="issue join codes for every seat of a shared exercise (printed once)",
+        description=(
+            "Issue a join code per agency, one for the facilitator and one for the evaluator, "
+            "and print them once: the journal keeps only salted scrypt hashes. Attaching to "
+            "the exercise (--attach, --join, tabletop serve) then needs the seat's code. "
+            "Running it again replaces every code."
+        ),
+    )
+    c.add_argument("journal", help="the exercise's journal (file or URL)")
+    c.set_defaults(_journal_run=run_codes)
+
+
 #: Subcommand registrars, in help order (add new ones here).
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_check, _add_export)
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_check,
+    _add_export,
+    _add_copy,
+    _add_codes,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -81,6 +117,9 @@ def run_check(args: argparse.Namespace) -> int:
     if res.ok:
         console.print("journal intact", style="bold green")
         return 0
+    if res.events is None and not res.readable:
+        console.print("journal not checked: the line marked BAD says why", style="bold red")
+        return 1
     console.print("journal damaged or edited: the lines marked BAD say where", style="bold red")
     return 1
 
@@ -94,4 +133,52 @@ def run_export(args: argparse.Namespace) -> int:
     console.print(
         f"{args.out}: {n} events copied from {args.journal}", markup=False, soft_wrap=True
     )
+    return 0
+
+
+def run_copy(args: argparse.Namespace) -> int:
+    """Copy SRC into the new journal DST and say how many events it holds."""
+    from tabletop.cli import console
+    from tabletop.journal import describe_target
+    from tabletop.journal.copy import copy_journal, copy_target
+
+    dst = copy_target(args.src, args.dst)
+    n = copy_journal(args.src, dst)
+    console.print(
+        f"{describe_target(dst)}: {n} events copied from {describe_target(args.src)}",
+        markup=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
+#: What ``journal codes`` prints under the codes.
+CODES_NOTE = (
+    "Give each seat its code (shown only now; the journal keeps salted hashes). "
+    "Running 'tabletop journal codes' again replaces every code."
+)
+
+
+def print_codes(codes: dict[str, str], game_title: str) -> None:
+    """Print the join codes of an exercise, one seat a line."""
+    from tabletop.cli import console
+
+    console.print(f"Join codes for {game_title}:", markup=False, style="bold")
+    width = max(len(s) for s in codes)
+    for seat, code in codes.items():
+        console.print(f"  {seat:<{width}}  {code}", markup=False, highlight=False)
+    console.print(CODES_NOTE, markup=False, soft_wrap=True)
+
+
+def run_codes(args: argparse.Namespace) -> int:
+    """Issue and print the join codes of every seat."""
+    from tabletop.engine.exercise import Exercise
+    from tabletop.tui.session import issue_codes
+
+    ex = Exercise.resume(args.journal)
+    try:
+        codes = issue_codes(ex)
+    finally:
+        ex.close()
+    print_codes(codes, ex.game.scenario.scenario.title)
     return 0

@@ -26,19 +26,32 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "Play an exercise at one keyboard. Without SCENARIO a start screen lets you pick "
             "a scenario or resume a journal; --resume continues a journal; --attach JOURNAL "
             "--as AGENCY plays one agency of an exercise shared by several terminals (--as "
-            "evaluator: the evaluator's terminal). --bot AGENCY=POLICY lets a bot take a seat."
+            "evaluator: the evaluator's terminal; --as facilitator: the facilitator's); "
+            "--join JOURNAL asks the seat and its join code on a screen (what tabletop serve "
+            "runs for each browser). A journal is a file or a postgresql:// URL. "
+            "--bot AGENCY=POLICY lets a bot take a seat."
         ),
     )
     p.add_argument("scenario", nargs="?", help="scenario TOML file (skips the start screen)")
     p.add_argument("--seed", type=int, help="override the scenario seed")
-    p.add_argument("--journal", help="journal file of the new exercise")
+    p.add_argument("--journal", help="journal file or postgresql:// URL of the new exercise")
     p.add_argument("--resume", metavar="JOURNAL", help="continue an exercise from its journal")
     p.add_argument("--attach", metavar="JOURNAL", help="join an exercise another terminal runs")
+    p.add_argument(
+        "--join",
+        metavar="JOURNAL",
+        help="join a shared exercise: a screen asks the seat and its join code",
+    )
     p.add_argument(
         "--as",
         dest="as_agency",
         metavar="AGENCY",
-        help="the agency to play (with --attach), or 'evaluator' to observe and rate",
+        help="the agency to play (with --attach), 'evaluator' to observe and rate, "
+        "or 'facilitator'",
+    )
+    p.add_argument(
+        "--code",
+        help="the seat's join code (with --attach, when the facilitator issued codes)",
     )
     p.add_argument(
         "--bot",
@@ -68,11 +81,19 @@ def default_scenario() -> Path | None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the exercise asked for and run the app until it quits."""
+    join = getattr(args, "join", None)
+    code = getattr(args, "code", None)
     if args.attach and args.resume:
         raise TabletopError("give either --resume or --attach, not both")
+    if join and (args.attach or args.resume):
+        raise TabletopError("--join JOURNAL asks the seat itself: not with --resume/--attach")
+    if join:
+        args.attach = join
+    if code and not args.attach:
+        raise TabletopError("--code goes with --attach JOURNAL --as AGENCY (or --join)")
     if args.as_agency and not args.attach:
         raise TabletopError("--as AGENCY goes with --attach JOURNAL")
-    if args.attach and not args.as_agency:
+    if args.attach and not args.as_agency and not join:
         raise TabletopError("--attach JOURNAL needs --as AGENCY (the agency this terminal plays)")
     timer = getattr(args, "turn_timer", None)
     if timer is not None and timer <= 0:
@@ -84,23 +105,33 @@ def run(args: argparse.Namespace) -> int:
         )
 
     from tabletop.engine.exercise import Exercise
+    from tabletop.roles import FACILITATOR, journaled_codes
     from tabletop.tui.app import TabletopApp
     from tabletop.tui.bot_seat import parse_bot_seats
-    from tabletop.tui.session import Session
+    from tabletop.tui.session import Session, join_refusal
 
     bots = parse_bot_seats(args.bot)
     if args.resume or args.attach:
         ex = Exercise.resume(args.resume or args.attach)
+        seat = args.as_agency
+        ask = bool(join)  # the join screen asks the seat and the code
         try:
-            # Checks the agency and the bot seats before the screen opens.
-            session = Session(ex, attach_as=args.as_agency, bots=bots)
+            if seat is not None and args.attach:
+                # Checks the agency and the bot seats before the screen opens.
+                session = Session.for_seat(ex, seat, bots=bots)
+                if session.evaluator and bots:
+                    raise TabletopError("--bot: the evaluator's terminal cannot play a seat")
+                if code or not (journaled_codes(ex.records) or seat == FACILITATOR):
+                    why = join_refusal(ex, seat, code)
+                    if why is not None:
+                        raise TabletopError(why)
+                    ask = False
+                else:
+                    ask = True  # the seat needs its code: the join screen asks it
         except TabletopError:
             ex.close()
             raise
-        if session.evaluator and bots:
-            ex.close()
-            raise TabletopError("--bot: the evaluator's terminal cannot play a seat")
-        app = TabletopApp(exercise=ex, attach_as=args.as_agency, bots=bots, turn_timer=turn_timer)
+        app = TabletopApp(exercise=ex, attach_as=seat, join=ask, bots=bots, turn_timer=turn_timer)
     else:
         found = default_scenario()
         app = TabletopApp(

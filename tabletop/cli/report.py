@@ -128,9 +128,9 @@ def _append(path: str, game: Game, records: list[Record], commands: Sequence[Any
     from tabletop.engine.decide import decide
     from tabletop.engine.evolve import fold
     from tabletop.engine.exercise import Exercise
-    from tabletop.journal import Journal
+    from tabletop.journal import open_journal
 
-    ex = Exercise(game, Journal(path), seed=records[0].event.seed)
+    ex = Exercise(game, open_journal(path), seed=records[0].event.seed)
     try:
         ex.records = list(records)
         fold(ex.state, ex.records)

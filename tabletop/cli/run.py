@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from tabletop.cli import COMMANDS
 from tabletop.errors import IllegalCommand, TabletopError
@@ -27,7 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="print every bot decision with its one-line reason",
     )
     p.add_argument(
-        "--journal", help="journal file to write (default: journals/<id>-<time>.tabletop)"
+        "--journal",
+        help="journal file or postgresql:// URL to write (default: journals/<id>-<time>.tabletop)",
     )
     p.add_argument(
         "--strict",
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from tabletop.cli import console, err_console
     from tabletop.engine.exercise import Exercise
     from tabletop.engine.failures import describe_failure, failures_in
-    from tabletop.journal import fresh_journal_path
+    from tabletop.journal import describe_target, new_journal_target
     from tabletop.loader.game import load_game
     from tabletop.model import commands as cm
     from tabletop.scripts import load_script
@@ -58,10 +58,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise TabletopError(str(exc)) from None
     label = args.bots.split(":")[0] if args.bots else "script"
-    journal = (
-        Path(args.journal) if args.journal else fresh_journal_path(game.scenario.scenario.id, label)
-    )
-    ex = Exercise.new(game, journal, seed=args.seed)
+    target = new_journal_target(args.journal, game.scenario.scenario.id, label)
+    ex = Exercise.new(game, target, seed=args.seed)
+    journal = describe_target(target)
     seen = 0
 
     def report_failures() -> None:
@@ -103,5 +102,5 @@ def run(args: argparse.Namespace) -> int:
     for entry in trace or ():
         console.print(entry.line(), markup=False, highlight=False, soft_wrap=True)
     console.print(summary_renderable(ex))
-    console.print(f"journal: {journal}", markup=False)
+    console.print(f"journal: {journal}", markup=False, soft_wrap=True)
     return 0

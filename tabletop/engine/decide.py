@@ -957,6 +957,14 @@ def _access_refused(
     ]
 
 
+def _issue_codes(game: Game, state: ExerciseState, cmd: cm.IssueJoinCodes) -> list[ev.Event]:
+    _require(state.phase != "setup", "the exercise has not started")
+    seats = [*game.order, "facilitator", "evaluator"]
+    for c in cmd.codes:
+        _require(c.seat in seats, f"unknown seat '{c.seat}' (seats: {', '.join(seats)})")
+    return [ev.JoinCodesIssued(codes=list(cmd.codes), round=state.round)]
+
+
 _DISPATCH = {
     "start": _start,
     "take_action": _take_action,
@@ -978,6 +986,7 @@ _DISPATCH = {
     "release_adhoc_inject": _release_adhoc,
     "set_facilitator_pin": _set_pin,
     "record_access_refused": _access_refused,
+    "issue_join_codes": _issue_codes,
 }
 
 

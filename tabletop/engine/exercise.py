@@ -20,7 +20,13 @@ from tabletop.engine.evolve import evolve, fold, initial_state
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError, JournalTampered
 from tabletop.files import read_regular
-from tabletop.journal import Journal
+from tabletop.journal import (
+    JournalBackend,
+    create_journal,
+    journal_exists,
+    journal_folder,
+    open_journal,
+)
 from tabletop.journal.chain import Integrity
 from tabletop.model import commands as cm
 from tabletop.model.events import ExerciseStarted, Record
@@ -37,26 +43,34 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def scenario_candidates(recorded: str, journal: Path) -> list[Path]:
+def scenario_candidates(recorded: str, journal: str | os.PathLike[str]) -> list[Path]:
     """Where the scenario a journal recorded may be now, most likely first.
 
     The journal stores the path as given when the exercise started (often relative
     to the folder it ran in), so the journal's folders and the project are tried too,
     then files of the same name beside the journal and in the project's scenarios.
+    A journal in a database has no folder: the current folder and the project only.
     """
     from tabletop.loader.game import PROJECT_ROOT
 
+    folder = journal_folder(journal)
     rec = Path(recorded)
     if rec.is_absolute():
         out = [rec]
     else:
-        out = [Path.cwd() / rec, journal.parent / rec, journal.parent.parent / rec]
+        out = [Path.cwd() / rec]
+        if folder is not None:
+            out += [folder / rec, folder.parent / rec]
         out.append(PROJECT_ROOT / rec)
-    out += [journal.parent / rec.name, PROJECT_ROOT / "scenarios" / rec.name]
+    if folder is not None:
+        out.append(folder / rec.name)
+    out += [Path.cwd() / rec.name, PROJECT_ROOT / "scenarios" / rec.name]
     return list(dict.fromkeys(out))
 
 
-def locate_scenario(head: ExerciseStarted, journal: Path, hint: str = "to resume") -> Path:
+def locate_scenario(
+    head: ExerciseStarted, journal: str | os.PathLike[str], hint: str = "to resume"
+) -> Path:
     """The scenario file whose sha256 is the one the journal recorded.
 
     The recorded path comes from the journal and may point anywhere: only regular
@@ -66,7 +80,7 @@ def locate_scenario(head: ExerciseStarted, journal: Path, hint: str = "to resume
 
     Args:
         head: The journal's first event.
-        journal: The journal's path.
+        journal: The journal's path or URL.
         hint: End of the message when only changed files are found.
 
     Raises:
@@ -105,7 +119,7 @@ class Exercise:
     def __init__(
         self,
         game: Game,
-        journal: Journal | None = None,
+        journal: JournalBackend | None = None,
         *,
         clock: Clock = system_clock,
         seed: int | None = None,
@@ -132,18 +146,18 @@ class Exercise:
         clock: Clock = system_clock,
         seed: int | None = None,
     ) -> Exercise:
-        """Start a new exercise, journaled at ``path`` (in memory when None).
+        """Start a new exercise, journaled at ``path`` (a file or a URL; in memory when None).
 
         The start is decided first, in memory: a scenario that fails at its start
         leaves no journal. The journal is then created with its first events in one
-        transaction (:meth:`Journal.create`), so it is complete or absent.
+        transaction (:func:`~tabletop.journal.create_journal`), so it is complete or absent.
         """
-        if path is not None and Path(path).exists():
+        if path is not None and journal_exists(path):
             raise JournalError(f"{path}: already exists; resume it or choose another file")
         ex = cls(game, None, clock=clock, seed=seed)
         records = ex.submit(cm.StartExercise())
         if path is not None:
-            ex.journal = Journal.create(path, records)
+            ex.journal = create_journal(path, records)
         return ex
 
     @classmethod
@@ -153,7 +167,7 @@ class Exercise:
         """Reopen a journal: find its scenario (by sha256), reload it, check the chain, fold.
 
         Args:
-            path: The journal.
+            path: The journal (a file or a database URL).
             clock: Timestamps of new decisions.
             strict: Refuse a journal whose hash chain is broken (``JournalTampered``);
                 with False it is opened and :attr:`integrity` says where it breaks
@@ -165,7 +179,8 @@ class Exercise:
         """
         from tabletop.loader import load_game
 
-        journal = Journal(path)
+        journal = open_journal(path)
+        path = journal.path
         try:
             records = journal.read()
             if not records or not isinstance(records[0].event, ExerciseStarted):
@@ -180,7 +195,7 @@ class Exercise:
                     integrity.first_bad or 0,
                 )
             head = records[0].event
-            game = load_game(locate_scenario(head, Path(path)))
+            game = load_game(locate_scenario(head, path))
             if game.scenario_hash != head.scenario_hash:
                 raise JournalError(
                     f"{path}: the scenario file {head.scenario_path} changed since the exercise "

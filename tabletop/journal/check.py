@@ -32,7 +32,7 @@ class CheckResult:
     """What ``journal check`` found.
 
     Attributes:
-        path: The journal.
+        path: The journal (a file; the URL without password for a database).
         lines: ``(status, text)`` in order; status is ``ok``, ``warn`` or ``bad``.
         events: Events stored (rows counted), None when unknown.
         readable: Events read and validated before the first unreadable one.
@@ -56,14 +56,18 @@ class CheckResult:
 
 
 def check_journal(path: str | os.PathLike[str]) -> CheckResult:
-    """Check a journal file without changing it.
+    """Check a journal without changing it.
 
     Args:
-        path: The journal file.
+        path: The journal file, or a database URL.
 
     Returns:
         Every finding, in order; :attr:`CheckResult.ok` is the verdict.
     """
+    from tabletop.journal.backends import is_journal_url
+
+    if is_journal_url(path):
+        return _check_url(str(path))
     jpath = Path(path)
     res = CheckResult(jpath)
     try:
@@ -98,6 +102,39 @@ def check_journal(path: str | os.PathLike[str]) -> CheckResult:
         _check_db(db, res)
     finally:
         db.close()
+    return res
+
+
+def _check_url(url: str) -> CheckResult:
+    """Check an exercise in a database: every event read, the hash chain, the scenario."""
+    from tabletop.journal.backends import open_journal
+    from tabletop.journal.postgres import redact
+
+    res = CheckResult(redact(url))  # type: ignore[arg-type]  # a URL, shown as given
+    try:
+        journal = open_journal(url)
+    except JournalError as exc:
+        res.add("bad", str(exc).removeprefix(f"{redact(url)}: "))
+        return res
+    with journal:
+        res.path = journal.path  # type: ignore[assignment]
+        res.add("ok", f"format {journal.format} (PostgreSQL, exercise {journal.exercise})")
+        try:
+            records = journal.read()
+        except JournalError as exc:
+            res.events = journal.last_seq()
+            res.add("bad", f"events: {str(exc).removeprefix(f'{journal.path}: ')}")
+            return res
+    res.events = res.readable = len(records)
+    res.add("ok", f"events: {len(records)} of {len(records)} readable")
+    res.integrity = journal.integrity
+    if records and res.integrity is not None:
+        res.add("ok" if res.integrity.ok else "bad", res.integrity.describe())
+    head = records[0].event if records else None
+    if records and not isinstance(head, ExerciseStarted):
+        res.add("bad", "the first event is not exercise_started")
+    if isinstance(head, ExerciseStarted):
+        _check_scenario(head, res)
     return res
 
 

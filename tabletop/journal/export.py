@@ -1,4 +1,4 @@
-"""Export a journal to one self-contained file (SQLite's online backup API).
+"""Export a journal to one self-contained file (SQLite's online backup API; a copy for PostgreSQL).
 
 During play the journal is in WAL mode: recent events live in the ``-wal`` file
 beside the ``.tabletop`` until a checkpoint copies them in. Copying the
@@ -37,7 +37,12 @@ def export_journal(
         JournalError: the source is not a journal, the target exists (without
             ``overwrite``), or the copy cannot be written.
     """
-    src, out = Path(source), Path(target)
+    from tabletop.journal.backends import is_journal_url
+
+    out = Path(target)
+    if is_journal_url(source):
+        return _export_url(str(source), out, overwrite=overwrite)
+    src = Path(source)
     if out.is_dir():
         raise JournalError(f"{out}: is a directory")
     if out.exists() and not overwrite:
@@ -60,6 +65,26 @@ def export_journal(
             tmp.unlink(missing_ok=True)
             raise
     return copied
+
+
+def _export_url(source: str, out: Path, *, overwrite: bool) -> int:
+    """Export an exercise from a database into the new SQLite file ``out`` (no half file)."""
+    from tabletop.journal.copy import copy_journal
+
+    if out.is_dir():
+        raise JournalError(f"{out}: is a directory")
+    if out.exists() and not overwrite:
+        raise JournalError(f"{out}: already exists (choose another file, or replace it: --force)")
+    if not out.parent.is_dir():
+        raise JournalError(f"{out}: folder {out.parent} does not exist")
+    tmp = out.with_name(f".{out.name}.part")
+    tmp.unlink(missing_ok=True)
+    try:
+        n = copy_journal(source, tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n
 
 
 def _events_in(path: Path) -> int:

@@ -12,26 +12,18 @@ readable by its owner only (mode 0600).
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from tabletop.errors import JournalDamaged, JournalError, StaleWriter
-from tabletop.journal.chain import (
-    GENESIS,
-    ChainVerifier,
-    Integrity,
-    NotFinite,
-    canonical,
-    record_hash_text,
-)
-from tabletop.model.events import EVENT_ADAPTER, EVENT_VERSION, Record
-from tabletop.sanitize import CONTROL_IN_JSON, clean, visible
+from tabletop.journal.chain import GENESIS, ChainVerifier, Integrity
+from tabletop.journal.rows import decode_row, encode_rows
+from tabletop.model.events import Record
+from tabletop.sanitize import visible
 
 #: Format of journals this engine writes: events carry a chained hash.
 FORMAT = "tabletop-journal/2"
@@ -204,7 +196,7 @@ class Journal:
                 for stmt in _SCHEMA:
                     db.execute(stmt)
                 db.execute("INSERT INTO meta(key, value) VALUES ('format', ?)", (FORMAT,))
-                db.executemany(_INSERT, _rows(tmp, records, GENESIS))
+                db.executemany(_INSERT, encode_rows(tmp, records, GENESIS))
                 db.execute("COMMIT")
             finally:
                 db.close()  # the last connection checkpoints the WAL into the file
@@ -344,7 +336,7 @@ class Journal:
                 raise StaleWriter(
                     f"{self.path}: another writer appended (journal at {last}, this writer at {expected_last})"
                 )
-            rows = _rows(self.path, records, prev)
+            rows = encode_rows(self.path, records, prev)
             if self.chained:
                 self._db.executemany(_INSERT, rows)
             else:
@@ -407,6 +399,27 @@ class Journal:
             self.integrity = result
         return out
 
+    def wait(self, after: int, timeout: float) -> bool:
+        """Block until the journal holds an event past ``after`` or ``timeout`` seconds pass.
+
+        SQLite has no notification between processes: this checks ``PRAGMA data_version``
+        (which changes when another connection commits) every 20 ms.
+
+        Returns:
+            True when there is news to :meth:`read`.
+        """
+        deadline = time.monotonic() + timeout
+        version = None
+        while True:
+            now = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if now != version:
+                version = now
+                if self.last_seq() > after:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
     def _record(
         self,
         seq: int,
@@ -430,81 +443,4 @@ _INSERT_V1 = (
 )
 
 
-def _rows(path: Path, records: Sequence[Record], prev: str) -> list[tuple]:
-    """Rows for ``records`` (canonical JSON payloads, chained hashes).
-
-    Raises:
-        JournalError: an event holds nan or inf (it would not read back).
-    """
-    rows: list[tuple] = []
-    for i, r in enumerate(records):
-        data = r.event.model_dump()
-        try:
-            payload = canonical(data)
-        except NotFinite as exc:
-            raise JournalError(
-                f"{path}: event {r.seq} ({r.event.kind}) holds a value that is not a finite "
-                "number (nan or inf); nothing was written"
-            ) from exc
-        h = record_hash_text(prev, r.seq, r.decision_id, i, r.at, r.event.kind, r.event.v, payload)
-        rows.append((r.seq, r.decision_id, i, r.event.kind, r.event.v, r.at, payload, h))
-        prev = h
-    return rows
-
-
-def decode_row(
-    path: Path, row: tuple, chain: ChainVerifier | None, stored: str | None = None
-) -> Record:
-    """One stored row as a validated record (its hash fed to ``chain`` before validation).
-
-    Args:
-        path: The journal (for messages).
-        row: ``(seq, decision_id, idx, at, kind, v, payload)``.
-        chain: The verifier of this read (None: no check).
-        stored: The row's stored hash.
-
-    Raises:
-        JournalDamaged: the payload is not JSON or not a valid event.
-        JournalError: the event is from a newer engine.
-    """
-    seq, decision_id, idx, at, kind, v, payload = row
-    shown = kind if isinstance(kind, str) and kind.isidentifier() else visible(str(kind))[:40]
-    if not isinstance(v, int) or v > EVENT_VERSION:
-        raise JournalError(
-            f"{path}: event {seq} ({shown}) has version {v}; this engine reads up to "
-            f"{EVENT_VERSION}: upgrade tabletop"
-        )
-    try:
-        data = json.loads(payload)
-    except (ValueError, TypeError) as exc:
-        raise JournalDamaged(
-            f"{path}: event {seq} ({shown}) is unreadable: not JSON ({exc})"
-        ) from exc
-    matches = True
-    if chain is not None:
-        text = payload if isinstance(payload, str) else None
-        matches = chain.feed(seq, decision_id, idx, at, kind, v, data, stored, text)
-    if isinstance(payload, str) and _may_hold_control(payload):
-        data = clean(data)
-    try:
-        event = EVENT_ADAPTER.validate_python(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the top"
-        edited = "" if matches else " (and it does not match its hash: it was edited)"
-        raise JournalDamaged(
-            f"{path}: event {seq} ({shown}) is unreadable{edited}: "
-            f"{exc.error_count()} problem(s), first at {visible(where)[:80]}: {first['msg']}"
-        ) from exc
-    if not (isinstance(decision_id, str) and decision_id.isprintable()):
-        decision_id = visible(str(decision_id))
-    if not (isinstance(at, str) and at.isprintable()):
-        at = visible(str(at))
-    return Record(seq=seq, decision_id=decision_id, at=at, event=event)
-
-
-def _may_hold_control(payload: str) -> bool:
-    """Whether a JSON text may hold a control character (cheap tests first)."""
-    if payload.isascii() and "\\u00" not in payload and "\x7f" not in payload:
-        return False
-    return CONTROL_IN_JSON.search(payload) is not None
+__all__ = ["FORMAT", "FORMATS", "FORMAT_V1", "Journal", "decode_row"]

@@ -236,6 +236,22 @@ class RecordAccessRefused(_Cmd):
     reason: str = Field(max_length=300)
 
 
+class SeatCode(UserInput):
+    """A join code's salted hash, for one seat (an agency, ``facilitator`` or ``evaluator``)."""
+
+    seat: str = Field(max_length=80)
+    scheme: str = Field(max_length=80, description="Hash and parameters, e.g. scrypt:16384:8:1.")
+    salt: str = Field(min_length=16, max_length=128, description="Hex.")
+    digest: str = Field(min_length=32, max_length=256, description="Hex.")
+
+
+class IssueJoinCodes(_Cmd):
+    """Record the join codes of the seats as salted hashes (replacing any issued before)."""
+
+    kind: Literal["issue_join_codes"] = "issue_join_codes"
+    codes: list[SeatCode] = Field(min_length=1, max_length=200)
+
+
 Command = Annotated[
     StartExercise
     | TakeAction
@@ -256,7 +272,8 @@ Command = Annotated[
     | UpdatePlanAction
     | ReleaseAdHocInject
     | SetFacilitatorPin
-    | RecordAccessRefused,
+    | RecordAccessRefused
+    | IssueJoinCodes,
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import Field, TypeAdapter
 
 from tabletop.model.base import Strict
-from tabletop.model.commands import CommitmentSpec
+from tabletop.model.commands import CommitmentSpec, SeatCode
 
 #: The newest event schema version this engine reads (and writes, for ``action_taken``).
 EVENT_VERSION = 2
@@ -387,6 +387,14 @@ class FacilitatorAccessRefused(_Ev):
     round: int
 
 
+class JoinCodesIssued(_Ev):
+    """The facilitator issued join codes (their salted hashes; the codes are never stored)."""
+
+    kind: Literal["join_codes_issued"] = "join_codes_issued"
+    codes: list[SeatCode]
+    round: int
+
+
 Event = Annotated[
     ExerciseStarted
     | RoundStarted
@@ -414,7 +422,8 @@ Event = Annotated[
     | PlanActionUpdated
     | ExpressionFailed
     | FacilitatorPinSet
-    | FacilitatorAccessRefused,
+    | FacilitatorAccessRefused
+    | JoinCodesIssued,
     Field(discriminator="kind"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -434,7 +443,9 @@ UNDOABLE = frozenset(
 
 #: Events about the terminals, not the game: ``evolve`` leaves the state as it is
 #: (not even the events counter that seeds the random draws moves).
-SESSION_KINDS = frozenset({"facilitator_pin_set", "facilitator_access_refused"})
+SESSION_KINDS = frozenset(
+    {"facilitator_pin_set", "facilitator_access_refused", "join_codes_issued"}
+)
 
 
 class Record(NamedTuple):

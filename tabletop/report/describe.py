@@ -45,6 +45,7 @@ CATEGORY: dict[str, str] = {
     "exercise_ended": "stage",
     "rating_confirmed": "facilitator",
     "facilitator_access_refused": "facilitator",
+    "join_codes_issued": "facilitator",
 }
 
 
@@ -188,4 +189,6 @@ def describe(game: Game, e: ev.Event) -> str:
         return "The facilitator's PIN is set."
     if k == "facilitator_access_refused":
         return f"Facilitator action '{e.action}' refused to {e.seat}: {e.reason}"
+    if k == "join_codes_issued":
+        return f"Join codes are issued for {len(e.codes)} seats."
     return k.replace("_", " ")

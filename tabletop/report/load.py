@@ -8,12 +8,12 @@ from pathlib import Path
 from tabletop.engine.exercise import scenario_candidates
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError
-from tabletop.journal import Journal
+from tabletop.journal import open_journal
 from tabletop.journal.chain import Integrity
 from tabletop.model.events import ExerciseStarted, Record
 
 
-def find_scenario(head: ExerciseStarted, journal: Path) -> Path:
+def find_scenario(head: ExerciseStarted, journal: str | os.PathLike[str]) -> Path:
     """The scenario file whose sha256 is the one the journal recorded.
 
     The journal stores the scenario path as given to ``tabletop run`` (often relative
@@ -61,7 +61,7 @@ def load_journal_checked(
     """The game, every record of a journal and its hash chain's verdict.
 
     Args:
-        path: The journal file.
+        path: The journal file or database URL.
         scenario: The scenario file, when it is not where the journal says.
 
     Raises:
@@ -70,8 +70,8 @@ def load_journal_checked(
     """
     from tabletop.loader.game import load_game
 
-    jpath = Path(path)
-    with Journal(jpath) as journal:
+    with open_journal(path) as journal:
+        jpath = journal.path
         records = journal.read()
         integrity = journal.integrity
     if not records or not isinstance(records[0].event, ExerciseStarted):

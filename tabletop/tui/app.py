@@ -32,6 +32,7 @@ from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.help import HelpScreen
+from tabletop.tui.screens.join import JoinScreen
 from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.start import StartScreen
 from tabletop.tui.session import EXPRESSION_FAILED, Session, failure_lines
@@ -50,6 +51,7 @@ class TabletopApp(App[int]):
         exercise: An exercise already opened (resumed, attached, or made by a test).
         attach_as: Play only this agency of ``exercise`` (several terminals, one journal),
             or ``"evaluator"`` for the evaluator's terminal.
+        join: Show the join screen first (seat and join code; ``attach_as`` fixes the seat).
         bots: Agency -> bot policy, for the seats bots take (``--bot county=cooperative``).
         bot_delay: Seconds between two decisions of a bot, so the room can follow.
         show_briefing: Show the briefing before the first turn of ``exercise``.
@@ -87,6 +89,7 @@ class TabletopApp(App[int]):
         journal: str | os.PathLike[str] | None = None,
         exercise: Exercise | None = None,
         attach_as: str | None = None,
+        join: bool = False,
         bots: Mapping[str, str] | None = None,
         bot_delay: float = BOT_STEP_SECONDS,
         show_briefing: bool = False,
@@ -115,18 +118,37 @@ class TabletopApp(App[int]):
             journal_dir=journal_dir,
             clock=clock,
         )
-        if exercise is not None:
-            self.session = Session(exercise, attach_as=attach_as, bots=self.bots)
+        #: The shared exercise waiting for its seat and code (the join screen).
+        self.joining: Exercise | None = None
+        self.join_seat = attach_as
+        if exercise is not None and join:
+            self.joining = exercise
+        elif exercise is not None and attach_as is not None:
+            self.session = Session.for_seat(exercise, attach_as, bots=self.bots)
+        elif exercise is not None:
+            self.session = Session(exercise, bots=self.bots)
 
     def on_mount(self) -> None:
-        if self.session is not None:
+        if self.joining is not None:
+            self.push_screen(JoinScreen(self.joining, self.join_seat), self._joined)
+        elif self.session is not None:
             self.open_session(self.session, briefing=self.show_briefing)
         else:
             self.launcher.show_start()
 
+    def _joined(self, seat: str | None) -> None:
+        """The join screen took a seat: open the exercise as that seat."""
+        if seat is None or self.joining is None:
+            self.exit()
+            return
+        exercise, self.joining = self.joining, None
+        self.open_session(Session.for_seat(exercise, seat, bots=self.bots), briefing=False)
+
     def on_unmount(self) -> None:
         if self.session is not None:
             self.session.close()
+        elif self.joining is not None:
+            self.joining.close()
 
     def open_session(self, session: Session, *, briefing: bool) -> None:
         """Make ``session`` the app's exercise (closing another) and show its first screen."""

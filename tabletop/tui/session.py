@@ -20,17 +20,25 @@ from tabletop.engine.exercise import Clock, Exercise, system_clock
 from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import StaleWriter, TabletopError
-from tabletop.journal import fresh_journal_path
+from tabletop.journal import fresh_journal_path, new_journal_target
 from tabletop.model import commands as cm
 from tabletop.model.events import Record
 from tabletop.model.state import ExerciseState
 from tabletop.roles import (
     EVALUATOR,
     EVALUATOR_COMMANDS,
+    FACILITATOR,
     FACILITATOR_COMMANDS,
+    MSG_CODE_NEEDED,
+    MSG_UNKNOWN_SEAT,
+    MSG_WRONG_CODE,
     FacilitatorLock,
     Role,
+    code_matches,
     hash_pin,
+    issue_join_codes,
+    join_seats,
+    journaled_codes,
     journaled_pin,
     may_steer,
     refusal,
@@ -112,6 +120,21 @@ class Session:
         self.lock = FacilitatorLock(journaled_pin(exercise.records), clock=lock_clock)
 
     @classmethod
+    def for_seat(
+        cls, exercise: Exercise, seat: str, *, bots: Mapping[str, str] | None = None
+    ) -> Session:
+        """A terminal holding one seat of a shared exercise (after :func:`join_refusal`).
+
+        Args:
+            exercise: The shared exercise.
+            seat: An agency, ``facilitator`` (a facilitator-only terminal) or ``evaluator``.
+            bots: Agency -> bot policy name, for the seats this terminal lets bots play.
+        """
+        if seat == FACILITATOR and seat not in exercise.game.scenario.agencies:
+            return cls(exercise, role=Role.facilitator(), bots=bots)
+        return cls(exercise, attach_as=seat, bots=bots)
+
+    @classmethod
     def new(
         cls,
         game: Game,
@@ -127,7 +150,7 @@ class Session:
         Args:
             game: The loaded scenario and rule pack.
             seed: The exercise's seed (None: the scenario's).
-            journal: The journal file (None or empty: a fresh one from
+            journal: The journal file or database URL (None or empty: a fresh file from
                 :func:`~tabletop.journal.fresh_journal_path`).
             journal_dir: Where the fresh journal goes.
             clock: Timestamps of decisions.
@@ -139,7 +162,7 @@ class Session:
             OSError: The journal's folder cannot be made.
         """
         path = (
-            Path(journal)
+            new_journal_target(journal, game.scenario.scenario.id, "play")
             if journal
             else fresh_journal_path(game.scenario.scenario.id, "play", journal_dir)
         )
@@ -167,8 +190,8 @@ class Session:
         return self.exercise.records
 
     @property
-    def journal_path(self) -> Path | None:
-        """The journal file (None for an in-memory exercise)."""
+    def journal_path(self) -> Path | str | None:
+        """The journal file, or URL without password (None for an in-memory exercise)."""
         j = self.exercise.journal
         return None if j is None else j.path
 
@@ -338,6 +361,55 @@ class Session:
     def close(self) -> None:
         """Close the journal."""
         self.exercise.close()
+
+
+def issue_codes(exercise: Exercise) -> dict[str, str]:
+    """Issue new join codes for every seat and journal their hashes (replacing older codes).
+
+    Returns:
+        Seat -> code, to show once (only salted hashes are in the journal).
+
+    Raises:
+        TabletopError: the journal refused the write.
+    """
+    codes, command = issue_join_codes(join_seats(exercise.game.order))
+    for _ in range(5):
+        try:
+            exercise.submit(command)
+            return codes
+        except StaleWriter:
+            exercise.refresh()
+    exercise.submit(command)
+    return codes
+
+
+def join_refusal(exercise: Exercise, seat: str, code: str | None) -> str | None:
+    """Why ``seat`` of a shared exercise cannot be taken with ``code`` (None: it may).
+
+    Without join codes in the journal any agency's or the evaluator's seat may be
+    taken as before; the facilitator's seat always needs its code. A wrong code is
+    journaled (``facilitator_access_refused``, action ``join``) and changes nothing else.
+    """
+    seats = join_seats(exercise.game.order)
+    if seat not in seats:
+        return MSG_UNKNOWN_SEAT.format(seat=seat, seats=", ".join(seats))
+    codes = journaled_codes(exercise.records)
+    if not codes and seat != FACILITATOR:
+        return None
+    if not code:
+        return MSG_CODE_NEEDED.format(seat=seat)
+    if code_matches(codes, seat, code):
+        return None
+    command = cm.RecordAccessRefused(action="join", seat=seat, reason="wrong join code")
+    for _ in range(3):
+        try:
+            exercise.submit(command)
+            break
+        except StaleWriter:
+            exercise.refresh()
+        except TabletopError:
+            break
+    return MSG_WRONG_CODE.format(seat=seat)
 
 
 #: Title of the notice shown to the facilitator when an expression failed.

@@ -199,6 +199,8 @@ def describe(game: Game, record: Record) -> str | None:
         return "Facilitator PIN set"
     if k == "facilitator_access_refused":
         return f"Refused: {e.seat} tried '{e.action}' ({e.reason})"
+    if k == "join_codes_issued":
+        return "Join codes issued"
     return None  # pragma: no cover - the event union is closed
 
 

@@ -108,7 +108,7 @@ def report_paths(session: Session) -> dict[str, Path]:
     current directory.
     """
     journal = session.journal_path
-    if journal is None:
+    if not isinstance(journal, Path):  # in memory, or a journal in a database
         base = Path.cwd() / session.game.scenario.scenario.id
     else:
         base = journal.resolve().with_suffix("")
@@ -359,7 +359,8 @@ class DebriefScreen(Screen[None]):
             head.append(f"   in progress (round {st.round})", style="bold")
         head.append("\nJournal: ", style="bold")
         path = s.journal_path
-        head.append(str(path.resolve()) if path is not None else "(in memory: nothing saved)")
+        shown = path.resolve() if isinstance(path, Path) else path
+        head.append(str(shown) if shown is not None else "(in memory: nothing saved)")
         if path is not None:
             head.append("   Every decision is in the journal.")
         head.append("\n")

@@ -69,7 +69,11 @@ class StatusBar(Static):
                 )
         path = session.journal_path
         top.append("   Journal ", style="bold")
-        top.append(path.name if path is not None else "(in memory)")
+        top.append(
+            (path.name if hasattr(path, "name") else str(path))
+            if path is not None
+            else "(in memory)"
+        )
         low = Text(no_wrap=True, overflow="ellipsis")
         low.append(" Active ", style="bold")
         low.append(agency_label(game, st.active))
