@@ -27,7 +27,8 @@ from tabletop.engine.names import (
 from tabletop.errors import ExpressionError, Problem, ScenarioError
 from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, parse_expr
 from tabletop.files import read_regular
-from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
+from tabletop.loader.messages import did_you_mean, problems_from_validation
+from tabletop.loader.source import Loc, TomlSource
 from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
 
