@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from tabletop.engine.exercise import Exercise
+from tabletop.engine.formulas import need_of
 from tabletop.engine.game import Game
 from tabletop.engine.legal import (
     NEGOTIATION,
@@ -42,7 +43,6 @@ from tabletop.engine.legal import (
     legal_actions,
     option,
 )
-from tabletop.engine.resolve import need_of
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
 from tabletop.model.rules import WARNING_LEVELS

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from tabletop.engine.formulas import need_for
 from tabletop.engine.game import Game
 from tabletop.engine.names import set_value
-from tabletop.engine.resolve import need_for
 from tabletop.model import events as ev
 from tabletop.model.state import (
     AgencyState,

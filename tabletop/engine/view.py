@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tabletop.engine.formulas import need_for
 from tabletop.engine.game import Game
 from tabletop.engine.legal import knows
-from tabletop.engine.resolve import need_for
 from tabletop.model.state import Commitment, ExerciseState, InboxItem, Proposal
 
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tabletop.engine.evolve import evolve, initial_state, undone_seqs
+from tabletop.engine.formulas import need_for
 from tabletop.engine.game import Game
-from tabletop.engine.resolve import need_for
 from tabletop.errors import TabletopError
 from tabletop.model import events as ev
 
