@@ -45,6 +45,7 @@ from tabletop.engine.legal import (
 )
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
+from tabletop.model import events as ev
 from tabletop.model.rules import WARNING_LEVELS
 from tabletop.model.state import ExerciseState, Proposal
 
@@ -162,7 +163,7 @@ def region_weights(
     """
     li = game.scenario.agencies[agency].local_interest if local_interest is None else local_interest
     key = (agency, li)
-    cache = game.memo.setdefault("bot_weights", {})
+    cache = game.caches.bot_weights
     out = cache.get(key)
     if out is None:
         own = game.scenario.agencies[agency].regions
@@ -407,9 +408,9 @@ class _Turn:
         """True when the agency already took a ``handler`` action in its current turn."""
         for r in reversed(self.ex.records):
             e = r.event
-            if e.kind == "turn_started":
+            if isinstance(e, ev.TurnStarted):
                 return False
-            if e.kind == "action_taken" and e.handler == handler:
+            if isinstance(e, ev.ActionTaken) and e.handler == handler:
                 return True
         return False
 
@@ -775,7 +776,7 @@ def _links_out(t: _Turn) -> list[tuple[str, str, str]]:
 
     Static for a game: computed once per agency.
     """
-    cache = t.g.memo.setdefault("bot_links", {})
+    cache = t.g.caches.bot_links
     out = cache.get(t.agency)
     if out is None:
         out = cache[t.agency] = _links_of(t)

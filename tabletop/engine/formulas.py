@@ -31,7 +31,7 @@ def development(game: Game, agency: str) -> float:
     An agency without regions of its own takes the mean of the regions it answers for
     (its subordinates'), and 0.5 when it has none at all.
     """
-    memo = game.memo.setdefault("development", {})
+    memo = game.caches.development
     hit = memo.get(agency)
     if hit is None:
         sc = game.scenario

@@ -48,7 +48,7 @@ def shared_event(game: Game, kind: type[_E], **fields: str | int) -> _E:
     so the same instance can stand in every journal that records it.
     """
     key = (kind, *fields.values())
-    cache = game.memo.setdefault("events", {})
+    cache = game.caches.events
     event = cache.get(key)
     if event is None:
         event = cache[key] = kind(**fields)
