@@ -28,7 +28,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "tabletop.roles": (
         "tabletop.roles",
         "tabletop.journal.export",
-        "tabletop.tui.session",
+        "tabletop.app.session",
         "tabletop.tui.bot_seat",
     ),
 }

@@ -12,7 +12,6 @@ from pathlib import Path
 from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 
-DEFAULT_SCENARIO = "typhoon-two-provinces.toml"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -56,14 +55,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def default_scenario() -> Path | None:
-    """The bundled default scenario (./scenarios first, then the project's)."""
-    from tabletop.loader.game import PROJECT_ROOT
+    """The default scenario (./scenarios first, then the bundled one)."""
+    from tabletop.app.workspace import default_scenario as found
 
-    for folder in (Path.cwd() / "scenarios", PROJECT_ROOT / "scenarios"):
-        cand = folder / DEFAULT_SCENARIO
-        if cand.is_file():
-            return cand
-    return None
+    return found()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,14 +78,14 @@ def run(args: argparse.Namespace) -> int:
             "SCENARIO, --seed and --journal start a new exercise: not with --resume/--attach"
         )
 
-    from tabletop.engine.exercise import Exercise
+    from tabletop.app.journals import resume_exercise
+    from tabletop.app.session import Session
     from tabletop.tui.app import TabletopApp
     from tabletop.tui.bot_seat import parse_bot_seats
-    from tabletop.tui.session import Session
 
     bots = parse_bot_seats(args.bot)
     if args.resume or args.attach:
-        ex = Exercise.resume(args.resume or args.attach)
+        ex = resume_exercise(args.resume or args.attach)
         try:
             # Checks the agency and the bot seats before the screen opens.
             session = Session(ex, attach_as=args.as_agency, bots=bots)

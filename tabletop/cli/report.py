@@ -125,22 +125,9 @@ def _append(path: str, game: Game, records: list[Record], commands: Sequence[Any
     Raises:
         TabletopError: a command the engine refuses (its message).
     """
-    from tabletop.engine.decide import decide
-    from tabletop.engine.evolve import fold
-    from tabletop.engine.exercise import Exercise
-    from tabletop.journal import Journal
+    from tabletop.app.journals import append_commands
 
-    ex = Exercise(game, Journal(path), seed=records[0].event.seed)
-    try:
-        ex.records = list(records)
-        fold(ex.state, ex.records)
-        for c in commands:
-            decide(game, ex.state, c)
-        for c in commands:
-            ex.submit(c)
-        return list(ex.records)
-    finally:
-        ex.close()
+    return append_commands(path, game, records, commands)
 
 
 def _pairs(option: str, spec: str, head: str) -> tuple[str, dict[str, str]]:
@@ -258,9 +245,9 @@ def _validation(exc: ValidationError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and print or write it."""
+    from tabletop.app.journals import open_journal
     from tabletop.cli import console, err_console
     from tabletop.report import build_report, render, render_bytes
-    from tabletop.report.load import load_journal_checked
 
     fmt = _format(args)
     if fmt == "pdf" and not args.output:
@@ -270,7 +257,8 @@ def run(args: argparse.Namespace) -> int:
 
         if (why := available()) is not None:
             raise TabletopError(why)
-    game, records, integrity = load_journal_checked(args.journal, args.scenario)
+    opened = open_journal(args.journal, args.scenario)
+    game, records, integrity = opened.game, opened.records, opened.integrity
     if integrity is not None and not integrity.ok:
         err_console.print(
             f"warning: {integrity.describe()}; this report shows the journal as it is now",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,11 +56,17 @@ class CheckResult:
         self.lines.append((status, visible(text)))
 
 
-def check_journal(path: str | os.PathLike[str]) -> CheckResult:
+#: Finds the scenario a journal recorded (raises ``JournalError`` when it cannot).
+Locate = Callable[[ExerciseStarted, Path], Path]
+
+
+def check_journal(path: str | os.PathLike[str], locate: Locate | None = None) -> CheckResult:
     """Check a journal file without changing it.
 
     Args:
         path: The journal file.
+        locate: Finds the scenario the journal recorded (:func:`tabletop.app.workspace.
+            locate_scenario`); None leaves the scenario unchecked.
 
     Returns:
         Every finding, in order; :attr:`CheckResult.ok` is the verdict.
@@ -95,13 +102,13 @@ def check_journal(path: str | os.PathLike[str]) -> CheckResult:
         return res
     db.text_factory = text_factory
     try:
-        _check_db(db, res)
+        _check_db(db, res, locate)
     finally:
         db.close()
     return res
 
 
-def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
+def _check_db(db: sqlite3.Connection, res: CheckResult, locate: Locate | None) -> None:
     try:
         problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
     except DB_ERRORS as exc:
@@ -170,15 +177,13 @@ def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
         res.add(status, integrity.describe())
     if res.readable and head is None:
         res.add("bad", "the first event is not exercise_started")
-    if head is not None:
-        _check_scenario(head, res)
+    if head is not None and locate is not None:
+        _check_scenario(head, res, locate)
 
 
-def _check_scenario(head: ExerciseStarted, res: CheckResult) -> None:
-    from tabletop.engine.exercise import locate_scenario
-
+def _check_scenario(head: ExerciseStarted, res: CheckResult, locate: Locate) -> None:
     try:
-        found = locate_scenario(head, res.path)
+        found = locate(head, res.path)
     except JournalError as exc:
         res.add("warn", str(exc).removeprefix(f"{res.path}: "))
         return

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tabletop.data import bundled_rules
 from tabletop.engine.game import Game
 from tabletop.engine.names import (
     action_names,
@@ -33,7 +34,6 @@ from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo
 
 #: Where bundled rule packs and scenarios live (the repository checkout).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _validate(source: TomlSource, data: dict[str, Any], model: type[BaseModel]) -> Any:
@@ -184,20 +184,24 @@ def _is_path(ref: str) -> bool:
 
 
 def find_rules(scenario_path: Path, ref: str) -> Path | None:
-    """Where the rule pack ``ref`` of a scenario file lives (None when nowhere)."""
+    """Where the rule pack ``ref`` of a scenario file lives (None when nowhere).
+
+    A path is relative to the scenario file. A pack id is looked for in the ``rules/``
+    folder beside the scenario's folder, then in a ``rules/`` folder inside it, then
+    among the packs bundled with tabletop (:mod:`tabletop.data`); never relative to the
+    working directory.
+    """
     if _is_path(ref):
         candidates = [scenario_path.parent / ref]
     else:
         candidates = [
             scenario_path.parent.parent / "rules" / f"{ref}.toml",
             scenario_path.parent / "rules" / f"{ref}.toml",
-            Path.cwd() / "rules" / f"{ref}.toml",
-            PROJECT_ROOT / "rules" / f"{ref}.toml",
         ]
     for cand in candidates:
         if cand.is_file():
             return cand
-    return None
+    return None if _is_path(ref) else bundled_rules(ref)
 
 
 @dataclass
@@ -300,7 +304,7 @@ def load_game(path: str | os.PathLike[str]) -> Game:
         where = (
             f"no file {spath.parent / ref}"
             if _is_path(ref)
-            else f"looked for rules/{ref}.toml beside the scenarios folder and in the project"
+            else f"looked for rules/{ref}.toml beside the scenarios folder and among the bundled packs"
         )
         problems.append(
             source.problem(("scenario", "rules"), f"rule pack '{ref}' not found ({where})")
@@ -444,4 +448,4 @@ def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:
             )
 
 
-__all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file", "typed_names"]
+__all__ = ["find_rules", "load_game", "load_rules", "sha256_file", "typed_names"]

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 from tabletop_helpers import SCENARIO, fixed_clock, write_tiny
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine import Exercise, legal_actions
 from tabletop.engine.game import Game
 from tabletop.engine.legal import open_proposals_for
@@ -296,7 +297,7 @@ class ExerciseMachine(RuleBasedStateMachine):
             if self.ex is not None:
                 live = self.ex.state
                 self.ex.close()
-                resumed = Exercise.resume(self.path, clock=fixed_clock)
+                resumed = resume_exercise(self.path, clock=fixed_clock)
                 try:
                     assert resumed.state == live
                     assert [r.event for r in resumed.records] == [r.event for r in self.ex.records]

@@ -138,7 +138,7 @@ def test_scoring_and_report_never_import_textual() -> None:
     code = (
         "import sys\n"
         "import tabletop.scoring, tabletop.report, tabletop.cli.report\n"
-        "import tabletop.report.render, tabletop.report.charts, tabletop.report.load\n"
+        "import tabletop.report.render, tabletop.report.charts, tabletop.app.journals\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "assert not bad, bad\n"
     )

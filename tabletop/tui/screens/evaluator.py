@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from tabletop.app.session import Session
 from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
 from tabletop.engine.view import public_regions, visible_to
@@ -31,7 +32,6 @@ from tabletop.report import build_report
 from tabletop.scoring.models import ObjectiveRating
 from tabletop.tui.messages import Decide
 from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
-from tabletop.tui.session import Session
 from tabletop.tui.text import describe
 from tabletop.tui.widgets.log import DecisionLog
 from tabletop.tui.widgets.menu import Menu, MenuItem

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tabletop.tui.session import Session
+from tabletop.app.session import Session
 from tabletop.tui.text import public_round_lines, stage_label, trust_changes
 from tabletop.tui.widgets.regions import WARNING_STYLE
 from tabletop.tui.widgets.status import KeyBar
