@@ -19,7 +19,6 @@ from pathlib import Path
 import tabletop.engine.exercise as exercise_module
 from tabletop.engine import Exercise
 from tabletop.loader import load_game
-
 from tabletop.model import commands as cm
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,6 @@ from pathlib import Path
 from textual import events
 from textual._compositor import CompositorUpdate
 
-
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen

@@ -13,7 +13,6 @@ from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 
 
-
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
     from tabletop.bots import POLICIES

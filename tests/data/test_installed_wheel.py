@@ -45,8 +45,9 @@ def test_a_wheel_installed_outside_the_checkout_finds_the_bundled_rule_pack(
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
     python = venv / "bin" / "python"
     purelib = Path(
-        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp_path)
-        .strip()
+        _run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp_path
+        ).strip()
     )
     # Install the wheel with this interpreter's pip into the fresh environment; its
     # dependencies come from this environment (a path entry after its own site-packages,
