@@ -34,6 +34,7 @@ from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
+from tabletop.model import events as ev
 
 __all__ = [
     "AGREEMENT_KEYS",
@@ -552,16 +553,15 @@ def _negotiation(ex: Exercise) -> dict[str, int]:
     out = dict.fromkeys(AGREEMENT_KEYS, 0)
     for rec in ex.records:
         e = rec.event
-        kind = e.kind
-        if kind == "proposal_made":
+        if isinstance(e, ev.ProposalMade):
             out["proposed"] += 1
             if e.parent is not None:
                 out["countered"] += 1
-        elif kind == "proposal_closed" and e.status == "rejected":
+        elif isinstance(e, ev.ProposalClosed) and e.status == "rejected":
             out["rejected"] += 1
-        elif kind == "agreement_activated":
+        elif isinstance(e, ev.AgreementActivated):
             out["active"] += 1
-        elif kind == "commitment_resolved":
+        elif isinstance(e, ev.CommitmentResolved):
             out[e.status] += 1
     out["pending"] = sum(1 for c in ex.state.commitments.values() if c.status == "pending")
     return out
@@ -591,13 +591,13 @@ def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
     injects: list[str] = []
     for rec in ex.records:
         e = rec.event
-        if e.kind == "round_resolved":
+        if isinstance(e, ev.RoundResolved):
             stage_rounds[e.stage] = stage_rounds.get(e.stage, 0) + 1
-        elif e.kind == "stage_changed":
+        elif isinstance(e, ev.StageChanged):
             stages.append(e.to_stage)
             if e.reason == "resurgence":
                 resurgence_from.append(e.from_stage or "")
-        elif e.kind == "inject_fired":
+        elif isinstance(e, ev.InjectFired):
             injects.append(e.inject)
     regions = ex.state.regions.values()
     base = baseline_harm(game, seed)
