@@ -128,7 +128,7 @@ class _LazyRandom(random.Random):
 
     def seed(self, a: object = None, version: int = 2) -> None:  # noqa: D102
         self._pending = None
-        super().seed(a, version)
+        super().seed(a, version)  # type: ignore[arg-type]
 
     def random(self) -> float:  # noqa: D102
         self._ready()
@@ -138,7 +138,7 @@ class _LazyRandom(random.Random):
         self._ready()
         return super().getrandbits(k)
 
-    def getstate(self) -> tuple[object, ...]:  # noqa: D102
+    def getstate(self) -> tuple[object, ...]:  # type: ignore[override]  # noqa: D102
         self._ready()
         return super().getstate()
 
@@ -331,10 +331,10 @@ class _Turn:
             offered: dict[tuple[str | None, str | None], dict[str, float]] = {}
             for p in s.proposals.values():
                 if p.status == "open":
-                    for c in p.commitments:
-                        if c.deliverable == "deliver":
-                            per = offered.setdefault((c.region, c.resource), {})
-                            per[p.id] = per.get(p.id, 0.0) + c.amount
+                    for c in p.commitments:  # type: ignore[assignment]
+                        if c.deliverable == "deliver":  # type: ignore[attr-defined]
+                            per = offered.setdefault((c.region, c.resource), {})  # type: ignore[attr-defined]
+                            per[p.id] = per.get(p.id, 0.0) + c.amount  # type: ignore[attr-defined]
             self._promises = (due, offered)
         due, offered = self._promises
         key = (region, resource)
@@ -373,10 +373,10 @@ class _Turn:
             offered: dict[tuple[str, str | None], dict[str, float]] = {}
             for p in s.proposals.values():
                 if p.status == "open" and me in p.parties:
-                    for c in p.commitments:
-                        if c.debtor == me:
-                            per = offered.setdefault((c.deliverable, c.resource), {})
-                            per[p.id] = per.get(p.id, 0.0) + c.amount
+                    for c in p.commitments:  # type: ignore[assignment]
+                        if c.debtor == me:  # type: ignore[attr-defined]
+                            per = offered.setdefault((c.deliverable, c.resource), {})  # type: ignore[attr-defined]
+                            per[p.id] = per.get(p.id, 0.0) + c.amount  # type: ignore[attr-defined]
             self._tally = (due, offered)
         due, offered = self._tally
         key = (deliverable, resource)
@@ -746,7 +746,7 @@ def _propose_cmd(
             break
         if m is None and generic is None:
             generic = action_id
-    action_id = chosen or generic
+    action_id = chosen or generic  # type: ignore[assignment]
     if action_id is None or g.action(action_id).cost > t.points:
         return None
     if any(c.due_round > t.s.round + _rounds_left(t) for c in specs):

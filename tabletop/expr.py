@@ -898,10 +898,10 @@ class _Compiler:
         fn: _Fn
         if len(checks) == 1:
             check = checks[0]
-            left, right = operands[0].fn, operands[1].fn
+            left, right = operands[0].fn, operands[1].fn  # type: ignore[assignment]
 
             def fn(env: _Env) -> bool:
-                return check(left(env), right(env))
+                return check(left(env), right(env))  # type: ignore[operator]
 
         else:
             fns = tuple(operand.fn for operand in operands)
@@ -1043,7 +1043,7 @@ class _Compiler:
         digits = known[1] if name == "round" and count == 2 else None
         if digits is not None and not digits.is_integer():
             self.fail(_round_digits_message(digits), node)
-        low, high = known[1:3] if name == "clamp" else (None, None)
+        low, high = known[1:3] if name == "clamp" else (None, None)  # type: ignore[assignment]
         if low is not None and high is not None and low > high:
             self.fail(_clamp_message(low, high), node)
         fn = _FUNCTION_BUILDERS[name](fns, offset)

@@ -243,7 +243,7 @@ class Gap:
         """A plain dict with rounded values (for JSON)."""
         return {
             "mean": round(self.mean, digits),
-            "ci95": [round(self.low, digits), round(self.high, digits)],
+            "ci95": [round(self.low, digits), round(self.high, digits)],  # type: ignore[dict-item]
             "n": self.n,
         }
 
@@ -531,7 +531,7 @@ def _figures(ex: Exercise) -> tuple[str, dict[str, float], dict[str, str], dict[
     try:
         from tabletop.scoring import evaluate
     except ImportError:
-        evaluate = None
+        evaluate = None  # type: ignore[assignment]
     if evaluate is not None:
         try:
             result = evaluate(ex.game, ex.records)
@@ -542,7 +542,7 @@ def _figures(ex: Exercise) -> tuple[str, dict[str, float], dict[str, str], dict[
             }
             ratings = {o.id: o.auto for o in result.objectives}
             tasks = {f"{o.id}.{t.id}": t.status for o in result.objectives for t in o.tasks}
-            return "score", figures, ratings, tasks
+            return "score", figures, ratings, tasks  # type: ignore[return-value]
         except Exception:  # noqa: BLE001 - a scoring problem must not stop a batch
             pass
     return "reputation", {a: s.reputation for a, s in ex.state.agencies.items()}, {}, {}

@@ -114,7 +114,7 @@ def _confirm(path: str, game: Game, records: list[Record], specs: list[str]) -> 
                 f"{did_you_mean(objective.strip(), known)}"
             )
         commands.append(
-            cm.ConfirmRating(objective=objective.strip(), rating=rating, note=note.strip())
+            cm.ConfirmRating(objective=objective.strip(), rating=rating, note=note.strip())  # type: ignore[arg-type]
         )
     return _append(path, game, records, commands)
 

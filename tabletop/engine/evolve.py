@@ -330,7 +330,7 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
         if (q := state.requests.get(qid)) is not None:
             q.fulfilled = amount
             if q.fulfilled >= q.amount and qid in (waiting := state.requests_to.get(q.target, ())):
-                waiting.remove(qid)  # answered in full: no longer waits
+                waiting.remove(qid)  # type: ignore[union-attr]  # answered in full: no longer waits
 
 
 def _comply(state: ExerciseState, directive: str | None) -> None:

@@ -154,7 +154,7 @@ def resolve_round(game: Game, w: Work) -> None:
         ev.RoundResolved(
             round=s.round,
             stage=s.stage,
-            regions=outcomes,
+            regions=outcomes,  # type: ignore[arg-type]
             intel=_shared_intel(game, s, outcomes),
             changes=budget_recovery(game, s),
         )
@@ -206,7 +206,7 @@ def _commitments(game: Game, w: Work) -> None:
                 proposal=c.proposal,
                 debtor=spec.debtor,
                 creditor=spec.creditor,
-                status=status,
+                status=status,  # type: ignore[arg-type]
                 share=round(share, 4),
                 formalized=formal,
                 round=s.round,
@@ -222,7 +222,7 @@ def _directives(w: Work) -> None:
         if d.due_round == s.round and d.status in ("pending", "complied"):
             status = "complied" if d.status == "complied" else "ignored"
             w.emit(
-                ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round)
+                ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round)  # type: ignore[arg-type]
             )
 
 
@@ -276,7 +276,7 @@ def _transition(game: Game, w: Work) -> bool:
             )
         )
         return False
-    reason: str | None = None
+    reason: Literal["condition", "rounds"] | None = None
     if rule.advance_if is not None and _holds(game, w, "advance_if", env):
         reason = "condition"
     elif s.stage_round >= game.stage_rounds(s.stage):
@@ -289,8 +289,11 @@ def _transition(game: Game, w: Work) -> bool:
         return True
     w.emit(
         ev.StageChanged(
-            from_stage=s.stage, to_stage=game.stage_ids[idx + 1], reason=reason, round=s.round
-        )  # type: ignore[arg-type]
+            from_stage=s.stage,
+            to_stage=game.stage_ids[idx + 1],
+            reason=reason,
+            round=s.round,
+        )
     )
     return False
 

@@ -121,7 +121,7 @@ class _Collector:
             got = self.expr(
                 where,
                 text,
-                lambda t=text, w=where: parse_effect(
+                lambda t=text, w=where: parse_effect(  # type: ignore[misc]
                     t, targets, names, origin=_Origin(source, w, t)
                 ),
             )
@@ -259,7 +259,8 @@ class _Parts:
 
         regions, region_ids = table("regions", Region)
         agencies, agency_ids = table("agencies", Agency)
-        raw_injects = data.get("injects") if isinstance(data.get("injects"), list) else []
+        raw = data.get("injects")
+        raw_injects: list[Any] = raw if isinstance(raw, list) else []
         inject_ids = [
             r["id"] for r in raw_injects if isinstance(r, dict) and isinstance(r.get("id"), str)
         ]
@@ -319,7 +320,7 @@ def load_game(path: str | os.PathLike[str]) -> Game:
     inject_effects = _check_scenario(c, parts, rules, conditions)
     if problems or c.problems:
         seen: set[Problem] = set()
-        merged = [p for p in problems + c.problems if not (p in seen or seen.add(p))]
+        merged = [p for p in problems + c.problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
         merged.sort(key=lambda p: (p.line == 0, p.line, p.col))
         raise ScenarioError(merged)
     assert scenario is not None

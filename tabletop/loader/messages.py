@@ -265,7 +265,8 @@ def _walk(model: Any, data: Any, raw: Loc) -> _Walk:
     """Resolve ``raw`` (a pydantic loc) along ``model`` and ``data``."""
     clean: list[str | int] = []
     found: list[Any] = [model]
-    branch, label = -1, ""
+    branch = -1
+    label: str | int = ""
     tp, disc = model, None
     for part in raw:
         tp, disc = _unwrap(tp, disc)

@@ -453,8 +453,8 @@ class TomlSource:
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._starts is None:
             starts = [0]
-            for line in self.lines[:-1]:
-                starts.append(starts[-1] + len(line) + 1)
+            for text in self.lines[:-1]:
+                starts.append(starts[-1] + len(text) + 1)
             self._starts = starts
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1

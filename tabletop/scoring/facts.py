@@ -859,8 +859,8 @@ class _Pass:
             qid = next(reversed(self.state.requests), None)
             q = self.state.requests.get(qid) if qid else None
             if q is not None and qid not in self.facts.requests:
-                self.facts.requests[qid] = Request(
-                    id=qid,
+                self.facts.requests[qid] = Request(  # type: ignore[index]
+                    id=qid,  # type: ignore[arg-type]
                     seq=seq,
                     requester=q.requester,
                     target=q.target,

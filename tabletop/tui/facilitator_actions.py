@@ -151,7 +151,7 @@ class FacilitatorConsole:
         """Submit a facilitator's (or evaluator's) command, asking for the PIN when locked."""
         s = self.app.session
         if s is not None and s.needs_unlock(command):
-            self.authorise(command.kind, lambda: self.app.submit(command))
+            self.authorise(command.kind, lambda: self.app.submit(command))  # type: ignore[arg-type]
         else:
             self.app.submit(command)
 

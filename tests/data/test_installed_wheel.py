@@ -83,4 +83,4 @@ def test_a_wheel_installed_outside_the_checkout_finds_the_bundled_rule_pack(
     assert (work / "j.tabletop").is_file(), out
     # The journal reopens: its scenario found beside it, the rule pack in the package.
     out = _run([str(python), "-m", "tabletop.cli", "replay", "j.tabletop"], cwd=work, env=env)
-    assert "ended" in out
+    assert "Status: all stages completed" in out, out

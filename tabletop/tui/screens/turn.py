@@ -255,7 +255,7 @@ class TurnScreen(Screen[None]):
             for o in self.options()
             if o.handler in ANSWERS
             and o.enabled
-            and proposal in (o.param("proposal").choices if o.param("proposal") else ())
+            and proposal in (o.param("proposal").choices if o.param("proposal") else ())  # type: ignore[union-attr]
         )
         screen = ProposalScreen(s.game, s.state, self.viewer, proposal, allowed, s.check)
         self.app.push_screen(screen, self.decide)
