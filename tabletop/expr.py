@@ -49,7 +49,6 @@ Every error is an :class:`~tabletop.errors.ExpressionError` whose ``offset`` is 
 from __future__ import annotations
 
 import ast
-import difflib
 import keyword
 import math
 import re
@@ -60,7 +59,7 @@ from fnmatch import fnmatchcase
 from types import MappingProxyType
 from typing import Any, NoReturn, Protocol
 
-from tabletop.errors import ExpressionError
+from tabletop.errors import ExpressionError, did_you_mean
 
 __all__ = [
     "ANY",
@@ -140,23 +139,6 @@ _EMPTY: _Env = MappingProxyType({})
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return a "did you mean" hint for a misspelt word.
-
-    Choices containing ``*`` (name patterns) are never suggested.
-
-    Args:
-        word: The word that was not recognised.
-        choices: The words that would have been accepted.
-
-    Returns:
-        `` (did you mean 'x'?)`` for the closest choice, or ``""`` when none is close.
-    """
-    candidates = [c for c in choices if "*" not in c]
-    matches = difflib.get_close_matches(word, candidates, n=1)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
 def _fmt(number: float) -> str:

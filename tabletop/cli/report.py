@@ -107,7 +107,7 @@ def _confirm(path: str, game: Game, records: list[Record], specs: list[str]) -> 
             raise TabletopError(f"--confirm '{spec}': write OBJECTIVE=P|S|M|U[:NOTE]")
         known = [o.id for o in game.scenario.objectives]
         if objective.strip() not in known:
-            from tabletop.expr import did_you_mean
+            from tabletop.errors import did_you_mean
 
             raise TabletopError(
                 f"--confirm '{spec}': unknown objective '{objective.strip()}'"
@@ -151,7 +151,7 @@ def _pairs(option: str, spec: str, head: str) -> tuple[str, dict[str, str]]:
 
 
 def _unknown_key(option: str, spec: str, key: str, known: Sequence[str]) -> TabletopError:
-    from tabletop.expr import did_you_mean
+    from tabletop.errors import did_you_mean
 
     return TabletopError(
         f"{option} '{spec}': unknown key '{key}'{did_you_mean(key, list(known))} "
@@ -166,7 +166,7 @@ def plan_commands(game: Game, records: list[Record], specs: list[str]) -> list[A
         TabletopError: a malformed spec, an unknown row or key, or a due date before the
             start date once merged with the row's current dates.
     """
-    from tabletop.expr import did_you_mean
+    from tabletop.errors import did_you_mean
     from tabletop.model import commands as cm
     from tabletop.report import build_report
 

@@ -9,8 +9,7 @@ from tabletop.engine.legal import NEGOTIATION, RESPONSE_LEVELS, knows, option
 from tabletop.engine.names import StateEnv, agency_values, clamp_for, get_value, region_values
 from tabletop.engine.steps import directed_by, next_id, require
 from tabletop.engine.turns import end_turn
-from tabletop.errors import ExpressionError, IllegalCommand
-from tabletop.expr import did_you_mean
+from tabletop.errors import ExpressionError, IllegalCommand, did_you_mean
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
 from tabletop.model.rules import WARNING_LEVELS

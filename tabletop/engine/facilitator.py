@@ -8,8 +8,7 @@ from datetime import date
 from tabletop.engine.game import Game
 from tabletop.engine.names import adjudicable, clamp_for, get_value
 from tabletop.engine.steps import Work, fire_due_injects, inject_events, require
-from tabletop.errors import IllegalCommand
-from tabletop.expr import did_you_mean
+from tabletop.errors import IllegalCommand, did_you_mean
 from tabletop.model import commands as cm
 from tabletop.model import events as ev
 from tabletop.model.evaluation import FEEDBACK_QUESTIONS

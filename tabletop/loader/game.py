@@ -25,10 +25,10 @@ from tabletop.engine.names import (
     names_for,
     targets_for,
 )
-from tabletop.errors import ExpressionError, Problem, ScenarioError
+from tabletop.errors import ExpressionError, Problem, ScenarioError, did_you_mean
 from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, parse_expr
 from tabletop.files import read_regular
-from tabletop.loader.messages import did_you_mean, problems_from_validation
+from tabletop.loader.messages import problems_from_validation
 from tabletop.loader.source import Loc, TomlSource
 from tabletop.model.rules import LEVELS, RulePack
 from tabletop.model.scenario import Agency, Inject, Objective, Region, Scenario, ScenarioInfo

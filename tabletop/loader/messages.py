@@ -9,7 +9,6 @@ humans ("unknown key 'supperior' (did you mean 'superior'?)").
 from __future__ import annotations
 
 import collections.abc
-import difflib
 import enum
 import re
 import types
@@ -22,33 +21,16 @@ from typing import Any
 from pydantic import BaseModel, Discriminator, Tag, ValidationError
 from pydantic.fields import FieldInfo
 
-from tabletop.errors import Problem
+from tabletop.errors import Problem, did_you_mean
 from tabletop.loader.source import Loc, TomlSource
 
-__all__ = ["did_you_mean", "problems_from_validation"]
+__all__ = ["problems_from_validation"]
 
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 _SHOULD = re.compile(
     r"^(?:Input|String|List|Value|Dictionary|Tuple|Set|Decimal|Object|Data|Bytes|Number)"
     r" should (?P<verb>be |have )?"
 )
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Suggest the closest choice (case-insensitively).
-
-    Args:
-        word: What the user wrote.
-        choices: Valid spellings.
-
-    Returns:
-        ``" (did you mean 'x'?)"`` or ``""`` when nothing is close enough.
-    """
-    by_lower: dict[str, str] = {}
-    for choice in choices:
-        by_lower.setdefault(str(choice).lower(), str(choice))
-    match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f" (did you mean '{by_lower[match[0]]}'?)" if match else ""
 
 
 def _describe(value: Any) -> str:

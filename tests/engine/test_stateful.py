@@ -9,6 +9,7 @@ seed with the same commands must give the same events in a fresh exercise.
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -124,7 +125,8 @@ class ExerciseMachine(RuleBasedStateMachine):
                 if o.handler == "deploy":
                     most = self.state.agencies[agency].resources[str(kw["resource"])]
                 share = data.draw(st.sampled_from([0.1, 0.5, 1.0]), label="share")
-                kw["amount"] = max(0.01, round(min(most, 1e4) * share, 2))
+                # Rounded down to cents: rounding up could ask for more than is available.
+                kw["amount"] = max(0.01, math.floor(min(most, 1e4) * share * 100) / 100)
         self.accept(cm.TakeAction(agency=agency, action=o.action, **kw))  # type: ignore[arg-type]
 
     @precondition(lambda self: self.ex is not None and self.player_can_act())

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tabletop.errors import Problem, ScenarioError
-from tabletop.loader.messages import did_you_mean, problems_from_validation
+from tabletop.errors import Problem, ScenarioError, did_you_mean
+from tabletop.loader.messages import problems_from_validation
 from tabletop.loader.source import Loc, TomlSource, dotted
 
 # ---------------------------------------------------------------------------
