@@ -42,19 +42,19 @@ def test_a_wheel_installed_outside_the_checkout_finds_the_bundled_rule_pack(
     )  # fmt: skip
     wheel = next(dist.glob("tabletop-*.whl"))
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
+    _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
     python = venv / "bin" / "python"
     purelib = Path(
         _run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp_path
         ).strip()
     )
-    # Install the wheel with this interpreter's pip into the fresh environment; its
-    # dependencies come from this environment (a path entry after its own site-packages,
-    # whose .pth files, such as this checkout's editable install, are not run).
+    # The fresh environment's own pip installs the wheel (this environment's pip would
+    # first uninstall the checkout's own install). Its dependencies come from this
+    # environment: a path entry after its own site-packages, whose .pth files (such as
+    # this checkout's editable install) are not run.
     _run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix", str(venv),
-         str(wheel)],
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
         cwd=tmp_path,
     )  # fmt: skip
     (purelib / "deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
