@@ -125,8 +125,10 @@ class ExerciseMachine(RuleBasedStateMachine):
                 if o.handler == "deploy":
                     most = self.state.agencies[agency].resources[str(kw["resource"])]
                 share = data.draw(st.sampled_from([0.1, 0.5, 1.0]), label="share")
-                # Rounded down to cents: rounding up could ask for more than is available.
-                kw["amount"] = max(0.01, math.floor(min(most, 1e4) * share * 100) / 100)
+                # Rounded down to cents (rounding up could ask for more than is available);
+                # below a cent, all there is.
+                amount = math.floor(min(most, 1e4) * share * 100) / 100
+                kw["amount"] = amount if amount > 0 else most
         self.accept(cm.TakeAction(agency=agency, action=o.action, **kw))  # type: ignore[arg-type]
 
     @precondition(lambda self: self.ex is not None and self.player_can_act())
