@@ -19,9 +19,9 @@ from pathlib import Path
 import tabletop.engine.exercise as exercise_module
 from tabletop.engine import Exercise
 from tabletop.loader import load_game
-from tabletop.loader.game import PROJECT_ROOT
 from tabletop.model import commands as cm
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ROUND_END = frozenset({"round_resolved", "exercise_ended"})
 
 

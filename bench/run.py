@@ -455,8 +455,10 @@ def floor_of(game: Game, records: list[Record]) -> Callable[[], None]:
     engine does), its ``Record`` and ``evolve``. No legality check, no resolution,
     no bot: what any exercise with these events costs at the least.
     """
-    # The events the engine made once for this game and shares (Game.memo).
-    shared = {id(e) for e in game.memo.get("events", {}).values()}
+    # The events the engine made once for this game and shares (Game.caches).
+    caches = getattr(game, "caches", None)
+    found = caches.events if caches is not None else game.memo.get("events", {})
+    shared = {id(e) for e in found.values()}
     decisions: list[list[Any]] = []
     last = None
     for r in records:
@@ -1051,13 +1053,13 @@ def bench_report(b: Bench, large: Game, repeat: int) -> None:
         from tabletop.scoring.counterfactual import clear_cache
     except ImportError:
 
-        def clear_cache() -> None:
+        def clear_cache(game: object = None) -> None:
             return None
 
     parts = {"build": float("inf"), "render": 0.0}
 
     def generate() -> None:
-        clear_cache()  # the nobody-acting run is part of the report's cost
+        clear_cache(large)  # the nobody-acting run is part of the report's cost
         t0 = CLOCK()
         rep = build(large, records)
         t1 = CLOCK()

@@ -25,13 +25,14 @@ from typing import Any
 from textual.widgets import Input, SelectionList
 
 from tabletop.engine.exercise import Exercise
-from tabletop.loader.game import PROJECT_ROOT, load_game
+from tabletop.loader.game import load_game
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.forms import ActionForm, ConfirmDialog
 from tabletop.tui.screens.proposal import ProposalForm
 from tabletop.tui.screens.turn import TurnScreen
 from tabletop.tui.widgets.choice import ChoiceField, CycleField
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = PROJECT_ROOT / "scenarios" / "typhoon-two-provinces.toml"
 
 

@@ -25,13 +25,13 @@ from pathlib import Path
 from textual import events
 from textual._compositor import CompositorUpdate
 
-from tabletop.loader.game import PROJECT_ROOT
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.turn import TurnScreen
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = PROJECT_ROOT / "scenarios" / "typhoon-two-provinces.toml"
 
 

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from tabletop.engine.exercise import Exercise
+from tabletop.engine.formulas import need_of
 from tabletop.engine.game import Game
 from tabletop.engine.legal import (
     NEGOTIATION,
@@ -42,9 +43,9 @@ from tabletop.engine.legal import (
     legal_actions,
     option,
 )
-from tabletop.engine.resolve import need_of
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
+from tabletop.model import events as ev
 from tabletop.model.rules import WARNING_LEVELS
 from tabletop.model.state import ExerciseState, Proposal
 
@@ -127,7 +128,7 @@ class _LazyRandom(random.Random):
 
     def seed(self, a: object = None, version: int = 2) -> None:  # noqa: D102
         self._pending = None
-        super().seed(a, version)
+        super().seed(a, version)  # type: ignore[arg-type]
 
     def random(self) -> float:  # noqa: D102
         self._ready()
@@ -137,7 +138,7 @@ class _LazyRandom(random.Random):
         self._ready()
         return super().getrandbits(k)
 
-    def getstate(self) -> tuple[object, ...]:  # noqa: D102
+    def getstate(self) -> tuple[object, ...]:  # type: ignore[override]  # noqa: D102
         self._ready()
         return super().getstate()
 
@@ -162,7 +163,7 @@ def region_weights(
     """
     li = game.scenario.agencies[agency].local_interest if local_interest is None else local_interest
     key = (agency, li)
-    cache = game.memo.setdefault("bot_weights", {})
+    cache = game.caches.bot_weights
     out = cache.get(key)
     if out is None:
         own = game.scenario.agencies[agency].regions
@@ -330,10 +331,10 @@ class _Turn:
             offered: dict[tuple[str | None, str | None], dict[str, float]] = {}
             for p in s.proposals.values():
                 if p.status == "open":
-                    for c in p.commitments:
-                        if c.deliverable == "deliver":
-                            per = offered.setdefault((c.region, c.resource), {})
-                            per[p.id] = per.get(p.id, 0.0) + c.amount
+                    for c in p.commitments:  # type: ignore[assignment]
+                        if c.deliverable == "deliver":  # type: ignore[attr-defined]
+                            per = offered.setdefault((c.region, c.resource), {})  # type: ignore[attr-defined]
+                            per[p.id] = per.get(p.id, 0.0) + c.amount  # type: ignore[attr-defined]
             self._promises = (due, offered)
         due, offered = self._promises
         key = (region, resource)
@@ -372,10 +373,10 @@ class _Turn:
             offered: dict[tuple[str, str | None], dict[str, float]] = {}
             for p in s.proposals.values():
                 if p.status == "open" and me in p.parties:
-                    for c in p.commitments:
-                        if c.debtor == me:
-                            per = offered.setdefault((c.deliverable, c.resource), {})
-                            per[p.id] = per.get(p.id, 0.0) + c.amount
+                    for c in p.commitments:  # type: ignore[assignment]
+                        if c.debtor == me:  # type: ignore[attr-defined]
+                            per = offered.setdefault((c.deliverable, c.resource), {})  # type: ignore[attr-defined]
+                            per[p.id] = per.get(p.id, 0.0) + c.amount  # type: ignore[attr-defined]
             self._tally = (due, offered)
         due, offered = self._tally
         key = (deliverable, resource)
@@ -407,9 +408,9 @@ class _Turn:
         """True when the agency already took a ``handler`` action in its current turn."""
         for r in reversed(self.ex.records):
             e = r.event
-            if e.kind == "turn_started":
+            if isinstance(e, ev.TurnStarted):
                 return False
-            if e.kind == "action_taken" and e.handler == handler:
+            if isinstance(e, ev.ActionTaken) and e.handler == handler:
                 return True
         return False
 
@@ -745,7 +746,7 @@ def _propose_cmd(
             break
         if m is None and generic is None:
             generic = action_id
-    action_id = chosen or generic
+    action_id = chosen or generic  # type: ignore[assignment]
     if action_id is None or g.action(action_id).cost > t.points:
         return None
     if any(c.due_round > t.s.round + _rounds_left(t) for c in specs):
@@ -775,7 +776,7 @@ def _links_out(t: _Turn) -> list[tuple[str, str, str]]:
 
     Static for a game: computed once per agency.
     """
-    cache = t.g.memo.setdefault("bot_links", {})
+    cache = t.g.caches.bot_links
     out = cache.get(t.agency)
     if out is None:
         out = cache[t.agency] = _links_of(t)

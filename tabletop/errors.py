@@ -7,6 +7,8 @@ show a message instead of a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tabletop.sanitize import visible
@@ -120,3 +122,25 @@ class JournalTampered(JournalError):
     def __init__(self, message: str, seq: int) -> None:
         self.seq = seq
         super().__init__(message)
+
+
+def did_you_mean(word: str, choices: Iterable[object]) -> str:
+    """A "did you mean" hint for a misspelt word (the one used by every message).
+
+    Compared case-insensitively; the closest choice is suggested as spelt. Choices
+    containing ``*`` (name patterns such as ``fired.*``) are never suggested.
+
+    Args:
+        word: What the user wrote.
+        choices: The words that would have been accepted.
+
+    Returns:
+        ``" (did you mean 'x'?)"``, or ``""`` when nothing is close enough.
+    """
+    by_lower: dict[str, str] = {}
+    for choice in choices:
+        text = str(choice)
+        if "*" not in text:
+            by_lower.setdefault(text.lower(), text)
+    match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean '{by_lower[match[0]]}'?)" if match else ""

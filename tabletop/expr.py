@@ -49,7 +49,6 @@ Every error is an :class:`~tabletop.errors.ExpressionError` whose ``offset`` is 
 from __future__ import annotations
 
 import ast
-import difflib
 import keyword
 import math
 import re
@@ -60,7 +59,7 @@ from fnmatch import fnmatchcase
 from types import MappingProxyType
 from typing import Any, NoReturn, Protocol
 
-from tabletop.errors import ExpressionError
+from tabletop.errors import ExpressionError, did_you_mean
 
 __all__ = [
     "ANY",
@@ -140,23 +139,6 @@ _EMPTY: _Env = MappingProxyType({})
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return a "did you mean" hint for a misspelt word.
-
-    Choices containing ``*`` (name patterns) are never suggested.
-
-    Args:
-        word: The word that was not recognised.
-        choices: The words that would have been accepted.
-
-    Returns:
-        `` (did you mean 'x'?)`` for the closest choice, or ``""`` when none is close.
-    """
-    candidates = [c for c in choices if "*" not in c]
-    matches = difflib.get_close_matches(word, candidates, n=1)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
 def _fmt(number: float) -> str:
@@ -898,10 +880,10 @@ class _Compiler:
         fn: _Fn
         if len(checks) == 1:
             check = checks[0]
-            left, right = operands[0].fn, operands[1].fn
+            left, right = operands[0].fn, operands[1].fn  # type: ignore[assignment]
 
             def fn(env: _Env) -> bool:
-                return check(left(env), right(env))
+                return check(left(env), right(env))  # type: ignore[operator]
 
         else:
             fns = tuple(operand.fn for operand in operands)
@@ -1043,7 +1025,7 @@ class _Compiler:
         digits = known[1] if name == "round" and count == 2 else None
         if digits is not None and not digits.is_integer():
             self.fail(_round_digits_message(digits), node)
-        low, high = known[1:3] if name == "clamp" else (None, None)
+        low, high = known[1:3] if name == "clamp" else (None, None)  # type: ignore[assignment]
         if low is not None and high is not None and low > high:
             self.fail(_clamp_message(low, high), node)
         fn = _FUNCTION_BUILDERS[name](fns, offset)

@@ -1,6 +1,6 @@
 """Who may do what from a terminal: roles, the facilitator's PIN and its unlock period.
 
-A terminal (a :class:`~tabletop.tui.session.Session`, later a network connection)
+A terminal (a :class:`~tabletop.app.session.Session`, later a network connection)
 holds one or more :class:`Role` s: ``facilitator``, ``agency`` (with the agency's
 id) or ``evaluator``. :func:`refusal` says whether those roles may submit a
 command; the facilitator's screens that show scenario secrets (the list of

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tabletop.engine.game import Game
-from tabletop.errors import Problem, ScenarioError
-from tabletop.loader.source import TomlSource, did_you_mean, problems_from_validation
+from tabletop.errors import Problem, ScenarioError, did_you_mean
+from tabletop.loader.messages import problems_from_validation
+from tabletop.loader.source import TomlSource
 from tabletop.model.commands import COMMAND_ADAPTER, Command
 
 PLAYER_KINDS = (

@@ -34,6 +34,7 @@ from tabletop.engine.failures import describe_failure, failures_in
 from tabletop.engine.game import Game
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
+from tabletop.model import events as ev
 
 __all__ = [
     "AGREEMENT_KEYS",
@@ -242,7 +243,7 @@ class Gap:
         """A plain dict with rounded values (for JSON)."""
         return {
             "mean": round(self.mean, digits),
-            "ci95": [round(self.low, digits), round(self.high, digits)],
+            "ci95": [round(self.low, digits), round(self.high, digits)],  # type: ignore[dict-item]
             "n": self.n,
         }
 
@@ -530,7 +531,7 @@ def _figures(ex: Exercise) -> tuple[str, dict[str, float], dict[str, str], dict[
     try:
         from tabletop.scoring import evaluate
     except ImportError:
-        evaluate = None
+        evaluate = None  # type: ignore[assignment]
     if evaluate is not None:
         try:
             result = evaluate(ex.game, ex.records)
@@ -541,7 +542,7 @@ def _figures(ex: Exercise) -> tuple[str, dict[str, float], dict[str, str], dict[
             }
             ratings = {o.id: o.auto for o in result.objectives}
             tasks = {f"{o.id}.{t.id}": t.status for o in result.objectives for t in o.tasks}
-            return "score", figures, ratings, tasks
+            return "score", figures, ratings, tasks  # type: ignore[return-value]
         except Exception:  # noqa: BLE001 - a scoring problem must not stop a batch
             pass
     return "reputation", {a: s.reputation for a, s in ex.state.agencies.items()}, {}, {}
@@ -552,16 +553,15 @@ def _negotiation(ex: Exercise) -> dict[str, int]:
     out = dict.fromkeys(AGREEMENT_KEYS, 0)
     for rec in ex.records:
         e = rec.event
-        kind = e.kind
-        if kind == "proposal_made":
+        if isinstance(e, ev.ProposalMade):
             out["proposed"] += 1
             if e.parent is not None:
                 out["countered"] += 1
-        elif kind == "proposal_closed" and e.status == "rejected":
+        elif isinstance(e, ev.ProposalClosed) and e.status == "rejected":
             out["rejected"] += 1
-        elif kind == "agreement_activated":
+        elif isinstance(e, ev.AgreementActivated):
             out["active"] += 1
-        elif kind == "commitment_resolved":
+        elif isinstance(e, ev.CommitmentResolved):
             out[e.status] += 1
     out["pending"] = sum(1 for c in ex.state.commitments.values() if c.status == "pending")
     return out
@@ -591,13 +591,13 @@ def play_run(game: Game, policy: str, seed: int, index: int = 0) -> RunResult:
     injects: list[str] = []
     for rec in ex.records:
         e = rec.event
-        if e.kind == "round_resolved":
+        if isinstance(e, ev.RoundResolved):
             stage_rounds[e.stage] = stage_rounds.get(e.stage, 0) + 1
-        elif e.kind == "stage_changed":
+        elif isinstance(e, ev.StageChanged):
             stages.append(e.to_stage)
             if e.reason == "resurgence":
                 resurgence_from.append(e.from_stage or "")
-        elif e.kind == "inject_fired":
+        elif isinstance(e, ev.InjectFired):
             injects.append(e.inject)
     regions = ex.state.regions.values()
     base = baseline_harm(game, seed)

@@ -60,12 +60,12 @@ def summary_renderable(ex: Exercise) -> Group:
     head.append(
         f"Total harm {d['harm']}, waste {d['waste']}, mean trust {d['mean_trust']}; "
         f"agreements {d['agreements']}, commitments "
-        + (", ".join(f"{k} {v}" for k, v in sorted(d["commitments"].items())) or "none")  # type: ignore[union-attr]
+        + (", ".join(f"{k} {v}" for k, v in sorted(d["commitments"].items())) or "none")  # type: ignore[attr-defined, union-attr]
         + "\n"
     )
     if d["flags"]:
         head.append(
-            "Flags: " + ", ".join(f"{k} x{v}" for k, v in sorted(d["flags"].items())) + "\n"
+            "Flags: " + ", ".join(f"{k} x{v}" for k, v in sorted(d["flags"].items())) + "\n"  # type: ignore[attr-defined]
         )  # type: ignore[union-attr]
     failures: list[str] = d["expression_failures"]  # type: ignore[assignment]
     if failures:

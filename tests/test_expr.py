@@ -7,13 +7,12 @@ import pickle
 
 import pytest
 
-from tabletop.errors import ExpressionError, TabletopError
+from tabletop.errors import ExpressionError, TabletopError, did_you_mean
 from tabletop.expr import (
     Effect,
     Expr,
     KnownNames,
     Value,
-    did_you_mean,
     parse_effect,
     parse_expr,
 )

@@ -105,8 +105,8 @@ _STYLE = {"ok": "green", "warn": "yellow", "bad": "bold red"}
 
 def run_check(args: argparse.Namespace) -> int:
     """Print what ``check_journal`` found; 0 when intact, 1 when damaged or edited."""
+    from tabletop.app.journals import check_journal
     from tabletop.cli import console
-    from tabletop.journal.check import check_journal
 
     res = check_journal(args.journal)
     console.print(str(res.path), markup=False)
@@ -126,8 +126,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Export the journal and say how many events the copy holds."""
+    from tabletop.app.journals import export_journal
     from tabletop.cli import console
-    from tabletop.journal.export import export_journal
 
     n = export_journal(args.journal, args.out, overwrite=args.force)
     console.print(
@@ -172,10 +172,10 @@ def print_codes(codes: dict[str, str], game_title: str) -> None:
 
 def run_codes(args: argparse.Namespace) -> int:
     """Issue and print the join codes of every seat."""
-    from tabletop.engine.exercise import Exercise
-    from tabletop.tui.session import issue_codes
+    from tabletop.app.journals import resume_exercise
+    from tabletop.app.session import issue_codes
 
-    ex = Exercise.resume(args.journal)
+    ex = resume_exercise(args.journal)
     try:
         codes = issue_codes(ex)
     finally:

@@ -12,8 +12,6 @@ from pathlib import Path
 from tabletop.cli import COMMANDS
 from tabletop.errors import TabletopError
 
-DEFAULT_SCENARIO = "typhoon-two-provinces.toml"
-
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the subcommand."""
@@ -69,14 +67,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def default_scenario() -> Path | None:
-    """The bundled default scenario (./scenarios first, then the project's)."""
-    from tabletop.loader.game import PROJECT_ROOT
+    """The default scenario (./scenarios first, then the bundled one)."""
+    from tabletop.app.workspace import default_scenario as found
 
-    for folder in (Path.cwd() / "scenarios", PROJECT_ROOT / "scenarios"):
-        cand = folder / DEFAULT_SCENARIO
-        if cand.is_file():
-            return cand
-    return None
+    return found()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,15 +98,15 @@ def run(args: argparse.Namespace) -> int:
             "SCENARIO, --seed and --journal start a new exercise: not with --resume/--attach"
         )
 
-    from tabletop.engine.exercise import Exercise
+    from tabletop.app.journals import resume_exercise
+    from tabletop.app.session import Session, join_refusal
     from tabletop.roles import FACILITATOR, journaled_codes
     from tabletop.tui.app import TabletopApp
     from tabletop.tui.bot_seat import parse_bot_seats
-    from tabletop.tui.session import Session, join_refusal
 
     bots = parse_bot_seats(args.bot)
     if args.resume or args.attach:
-        ex = Exercise.resume(args.resume or args.attach)
+        ex = resume_exercise(args.resume or args.attach)
         seat = args.as_agency
         ask = bool(join)  # the join screen asks the seat and the code
         try:

@@ -16,11 +16,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Fold the journal (refusing changed scenarios and future versions) and print the summary."""
+    from tabletop.app.journals import resume_exercise
     from tabletop.cli import console, err_console
-    from tabletop.engine.exercise import Exercise
     from tabletop.summary import summary_renderable
 
-    ex = Exercise.resume(args.journal, strict=False)
+    ex = resume_exercise(args.journal, strict=False)
     try:
         integrity = ex.integrity
         if integrity is not None and not integrity.ok:

@@ -107,14 +107,14 @@ def _confirm(path: str, game: Game, records: list[Record], specs: list[str]) -> 
             raise TabletopError(f"--confirm '{spec}': write OBJECTIVE=P|S|M|U[:NOTE]")
         known = [o.id for o in game.scenario.objectives]
         if objective.strip() not in known:
-            from tabletop.expr import did_you_mean
+            from tabletop.errors import did_you_mean
 
             raise TabletopError(
                 f"--confirm '{spec}': unknown objective '{objective.strip()}'"
                 f"{did_you_mean(objective.strip(), known)}"
             )
         commands.append(
-            cm.ConfirmRating(objective=objective.strip(), rating=rating, note=note.strip())
+            cm.ConfirmRating(objective=objective.strip(), rating=rating, note=note.strip())  # type: ignore[arg-type]
         )
     return _append(path, game, records, commands)
 
@@ -125,22 +125,9 @@ def _append(path: str, game: Game, records: list[Record], commands: Sequence[Any
     Raises:
         TabletopError: a command the engine refuses (its message).
     """
-    from tabletop.engine.decide import decide
-    from tabletop.engine.evolve import fold
-    from tabletop.engine.exercise import Exercise
-    from tabletop.journal import open_journal
+    from tabletop.app.journals import append_commands
 
-    ex = Exercise(game, open_journal(path), seed=records[0].event.seed)
-    try:
-        ex.records = list(records)
-        fold(ex.state, ex.records)
-        for c in commands:
-            decide(game, ex.state, c)
-        for c in commands:
-            ex.submit(c)
-        return list(ex.records)
-    finally:
-        ex.close()
+    return append_commands(path, game, records, commands)
 
 
 def _pairs(option: str, spec: str, head: str) -> tuple[str, dict[str, str]]:
@@ -164,7 +151,7 @@ def _pairs(option: str, spec: str, head: str) -> tuple[str, dict[str, str]]:
 
 
 def _unknown_key(option: str, spec: str, key: str, known: Sequence[str]) -> TabletopError:
-    from tabletop.expr import did_you_mean
+    from tabletop.errors import did_you_mean
 
     return TabletopError(
         f"{option} '{spec}': unknown key '{key}'{did_you_mean(key, list(known))} "
@@ -179,7 +166,7 @@ def plan_commands(game: Game, records: list[Record], specs: list[str]) -> list[A
         TabletopError: a malformed spec, an unknown row or key, or a due date before the
             start date once merged with the row's current dates.
     """
-    from tabletop.expr import did_you_mean
+    from tabletop.errors import did_you_mean
     from tabletop.model import commands as cm
     from tabletop.report import build_report
 
@@ -258,9 +245,9 @@ def _validation(exc: ValidationError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and print or write it."""
+    from tabletop.app.journals import open_journal
     from tabletop.cli import console, err_console
     from tabletop.report import build_report, render, render_bytes
-    from tabletop.report.load import load_journal_checked
 
     fmt = _format(args)
     if fmt == "pdf" and not args.output:
@@ -270,7 +257,8 @@ def run(args: argparse.Namespace) -> int:
 
         if (why := available()) is not None:
             raise TabletopError(why)
-    game, records, integrity = load_journal_checked(args.journal, args.scenario)
+    opened = open_journal(args.journal, args.scenario)
+    game, records, integrity = opened.game, opened.records, opened.integrity
     if integrity is not None and not integrity.ok:
         err_console.print(
             f"warning: {integrity.describe()}; this report shows the journal as it is now",

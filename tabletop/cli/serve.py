@@ -54,17 +54,17 @@ def run(args: argparse.Namespace) -> int:
         from textual_serve.server import Server
     except ImportError:
         raise TabletopError(MSG_NO_SERVE) from None
+    from tabletop.app.journals import resume_exercise
+    from tabletop.app.session import issue_codes
     from tabletop.cli import console
     from tabletop.cli.journal import print_codes
-    from tabletop.engine.exercise import Exercise
     from tabletop.journal import describe_target, is_journal_url
     from tabletop.roles import journaled_codes
-    from tabletop.tui.session import issue_codes
 
     target = args.journal if is_journal_url(args.journal) else str(Path(args.journal).resolve())
     if not 0 < args.port < 65536:
         raise TabletopError(f"--port {args.port}: a port is 1 to 65535")
-    ex = Exercise.resume(target)
+    ex = resume_exercise(target)
     try:
         title = ex.game.scenario.scenario.title
         codes = None if journaled_codes(ex.records) else issue_codes(ex)

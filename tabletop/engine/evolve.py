@@ -8,10 +8,11 @@ decisions a facilitator undid (they stay in the journal).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import assert_never
 
+from tabletop.engine.formulas import need_for
 from tabletop.engine.game import Game
 from tabletop.engine.names import set_value
-from tabletop.engine.resolve import need_for
 from tabletop.model import events as ev
 from tabletop.model.state import (
     AgencyState,
@@ -28,9 +29,9 @@ from tabletop.model.state import (
 
 def initial_state(game: Game) -> ExerciseState:
     """The state before :class:`~tabletop.model.commands.StartExercise` (a fresh copy)."""
-    template = game.memo.get("initial_state")
+    template = game.caches.initial_state
     if template is None:
-        template = game.memo["initial_state"] = _build_initial_state(game)
+        template = game.caches.initial_state = _build_initial_state(game)
     return clone_state(template)
 
 
@@ -90,127 +91,138 @@ def _changes(state: ExerciseState, changes: dict[str, float]) -> None:
 
 def evolve(state: ExerciseState, event: ev.Event) -> ExerciseState:
     """Apply ``event`` to ``state`` in place and return it. Never raises for engine events."""
-    k = event.kind
-    if k in ev.SESSION_KINDS:
-        return state  # about the terminals (PIN, refused access), not the game
+    if isinstance(event, ev.FacilitatorPinSet | ev.FacilitatorAccessRefused | ev.JoinCodesIssued):
+        return state  # about the terminals (PIN, refused access, join codes), not the game
     state.events += 1
-    if k == "action_taken":
-        _action(state, event)
-    elif k == "turn_started":
-        state.active = event.agency
-        order = state.order
-        nxt = state.turn + 1
-        # Turns go in order (agency ids are unique): look the index up only when not.
-        if nxt < len(order) and order[nxt] == event.agency:
-            state.turn = nxt
-        else:
-            state.turn = order.index(event.agency) if event.agency in order else -1
-        state.turn_actions = 0
-        if (ag := state.agencies.get(event.agency)) is not None:
-            ag.points = event.points
-    elif k == "turn_ended":
-        if (ag := state.agencies.get(event.agency)) is not None:
-            ag.points = 0
-        state.active = None
-        state.turn_actions = 0
-    elif k == "round_resolved":
-        _resolved(state, event)
-    elif k == "round_started":
-        state.round = event.round
-        state.stage = event.stage
-        state.stage_round = event.stage_round
-        state.deployed = {}
-    elif k == "inject_fired":
-        state.fired.setdefault(event.inject, event.round)
-        _changes(state, event.changes)
-        who = state.order if "all" in event.to else event.to
-        _inbox(
-            state,
-            who,
-            InboxItem("inject", event.inject, event.round, event.title, event.text, event.private),
-        )
-    elif k == "proposal_made":
-        _proposal(state, event)
-    elif k == "proposal_answered":
-        if (p := state.proposals.get(event.proposal)) is not None:
-            p.answers[event.agency] = event.accepted
-        state.turn_actions += 1
-        _spend(state, event.agency, event.cost)
-    elif k == "agreement_activated":
-        _settled(state, event.proposal)
-        if (p := state.proposals.get(event.proposal)) is not None:
-            p.status = "active"
-            p.paper = event.paper
-            for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
-                if cid not in state.commitments:
-                    state.debts.setdefault(spec.debtor, []).append(cid)
-                state.commitments[cid] = Commitment(cid, p.id, spec)
-    elif k == "proposal_closed":
-        _settled(state, event.proposal)
-        if (p := state.proposals.get(event.proposal)) is not None:
-            p.status = event.status
-    elif k == "directive_issued":
-        _issue(state, "D")
-        if event.directive not in state.directives:
-            state.directives_to.setdefault(event.target, []).append(event.directive)
-        state.directives[event.directive] = Directive(
-            event.directive,
-            event.issuer,
-            event.target,
-            event.action,
-            event.region,
-            event.due_round,
-            event.counterpart,
-        )
-        if event.counterpart and event.region is not None:
-            state.counterparts.append((event.target, event.region))
-        where = f" in {event.region}" if event.region else ""
-        _inbox(
-            state,
-            [event.target],
-            InboxItem(
-                "directive",
+    match event:
+        case ev.ActionTaken():
+            _action(state, event)
+        case ev.TurnStarted():
+            state.active = event.agency
+            order = state.order
+            nxt = state.turn + 1
+            # Turns go in order (agency ids are unique): look the index up only when not.
+            if nxt < len(order) and order[nxt] == event.agency:
+                state.turn = nxt
+            else:
+                state.turn = order.index(event.agency) if event.agency in order else -1
+            state.turn_actions = 0
+            if (ag := state.agencies.get(event.agency)) is not None:
+                ag.points = event.points
+        case ev.TurnEnded():
+            if (ag := state.agencies.get(event.agency)) is not None:
+                ag.points = 0
+            state.active = None
+            state.turn_actions = 0
+        case ev.RoundResolved():
+            _resolved(state, event)
+        case ev.RoundStarted():
+            state.round = event.round
+            state.stage = event.stage
+            state.stage_round = event.stage_round
+            state.deployed = {}
+        case ev.InjectFired():
+            state.fired.setdefault(event.inject, event.round)
+            _changes(state, event.changes)
+            who = state.order if "all" in event.to else event.to
+            _inbox(
+                state,
+                who,
+                InboxItem(
+                    "inject", event.inject, event.round, event.title, event.text, event.private
+                ),
+            )
+        case ev.ProposalMade():
+            _proposal(state, event)
+        case ev.ProposalAnswered():
+            if (p := state.proposals.get(event.proposal)) is not None:
+                p.answers[event.agency] = event.accepted
+            state.turn_actions += 1
+            _spend(state, event.agency, event.cost)
+        case ev.AgreementActivated():
+            _settled(state, event.proposal)
+            if (p := state.proposals.get(event.proposal)) is not None:
+                p.status = "active"
+                p.paper = event.paper
+                for cid, spec in zip(event.commitment_ids, p.commitments, strict=False):
+                    if cid not in state.commitments:
+                        state.debts.setdefault(spec.debtor, []).append(cid)
+                    state.commitments[cid] = Commitment(cid, p.id, spec)
+        case ev.ProposalClosed():
+            _settled(state, event.proposal)
+            if (p := state.proposals.get(event.proposal)) is not None:
+                p.status = event.status
+        case ev.DirectiveIssued():
+            _issue(state, "D")
+            if event.directive not in state.directives:
+                state.directives_to.setdefault(event.target, []).append(event.directive)
+            state.directives[event.directive] = Directive(
                 event.directive,
-                event.round,
-                f"Directive from {event.issuer}",
-                f"{event.issuer} orders: {event.action}{where} by round {event.due_round}.",
-                True,
-            ),
-        )
-    elif k == "commitment_resolved":
-        if (c := state.commitments.get(event.commitment)) is not None:
-            c.status = event.status
-        _changes(state, event.changes)
-    elif k == "directive_resolved":
-        if (d := state.directives.get(event.directive)) is not None:
-            d.status = event.status
-    elif k == "stage_changed":
-        state.stage = event.to_stage
-        # A forced change happens mid-round: that round is the new stage's first.
-        state.stage_round = 1 if event.reason == "forced" else 0
-        if event.reason == "resurgence":
-            state.wave += 1
-        for r in state.regions.values():
-            r.border_closed = False
-    elif k == "exercise_started":
-        state.phase = "running"
-        state.seed = event.seed
-        state.order = list(event.order)
-    elif k == "exercise_paused":
-        state.paused = True
-    elif k == "exercise_resumed":
-        state.paused = False
-    elif k == "adjudicated":
-        set_value(state, event.target, event.new)
-    elif k == "observation_recorded":
-        state.observations += 1
-    elif k == "exercise_ended":
-        state.phase = "ended"
-        state.active = None
-        state.ended_reason = event.reason
-    # turn_undone, rating_confirmed, feedback_submitted, plan_action_updated and
-    # expression_failed change nothing here: fold skips the undone records, and the
-    # evaluation (ratings, feedback, improvement plan) and failures only matter to the report.
+                event.issuer,
+                event.target,
+                event.action,
+                event.region,
+                event.due_round,
+                event.counterpart,
+            )
+            if event.counterpart and event.region is not None:
+                state.counterparts.append((event.target, event.region))
+            where = f" in {event.region}" if event.region else ""
+            _inbox(
+                state,
+                [event.target],
+                InboxItem(
+                    "directive",
+                    event.directive,
+                    event.round,
+                    f"Directive from {event.issuer}",
+                    f"{event.issuer} orders: {event.action}{where} by round {event.due_round}.",
+                    True,
+                ),
+            )
+        case ev.CommitmentResolved():
+            if (c := state.commitments.get(event.commitment)) is not None:
+                c.status = event.status
+            _changes(state, event.changes)
+        case ev.DirectiveResolved():
+            if (d := state.directives.get(event.directive)) is not None:
+                d.status = event.status
+        case ev.StageChanged():
+            state.stage = event.to_stage
+            # A forced change happens mid-round: that round is the new stage's first.
+            state.stage_round = 1 if event.reason == "forced" else 0
+            if event.reason == "resurgence":
+                state.wave += 1
+            for r in state.regions.values():
+                r.border_closed = False
+        case ev.ExerciseStarted():
+            state.phase = "running"
+            state.seed = event.seed
+            state.order = list(event.order)
+        case ev.ExercisePaused():
+            state.paused = True
+        case ev.ExerciseResumed():
+            state.paused = False
+        case ev.Adjudicated():
+            set_value(state, event.target, event.new)
+        case ev.ObservationRecorded():
+            state.observations += 1
+        case ev.ExerciseEnded():
+            state.phase = "ended"
+            state.active = None
+            state.ended_reason = event.reason
+        case (
+            ev.TurnUndone()
+            | ev.RatingConfirmed()
+            | ev.FeedbackSubmitted()
+            | ev.PlanActionUpdated()
+            | ev.ExpressionFailed()
+        ):
+            # Nothing changes here: fold skips the undone records, and the evaluation
+            # (ratings, feedback, improvement plan) and failures only matter to the report.
+            pass
+        case _:
+            assert_never(event)
     return state
 
 
@@ -221,13 +233,15 @@ def _issue(state: ExerciseState, prefix: str) -> None:
 
 def _reserve(state: ExerciseState, event: ev.Event) -> None:
     """Count the ids an undone decision had been given, so that none is given again."""
-    k = event.kind
-    if k == "proposal_made":
-        _issue(state, "P")
-    elif k == "directive_issued":
-        _issue(state, "D")
-    elif k == "action_taken" and event.handler == "request_support" and event.target is not None:
-        _issue(state, "Q")
+    match event:
+        case ev.ProposalMade():
+            _issue(state, "P")
+        case ev.DirectiveIssued():
+            _issue(state, "D")
+        case ev.ActionTaken(handler="request_support") if event.target is not None:
+            _issue(state, "Q")
+        case _:
+            pass  # gives no id
 
 
 def _settled(state: ExerciseState, proposal: str) -> None:
@@ -316,7 +330,7 @@ def _action(state: ExerciseState, e: ev.ActionTaken) -> None:
         if (q := state.requests.get(qid)) is not None:
             q.fulfilled = amount
             if q.fulfilled >= q.amount and qid in (waiting := state.requests_to.get(q.target, ())):
-                waiting.remove(qid)  # answered in full: no longer waits
+                waiting.remove(qid)  # type: ignore[union-attr]  # answered in full: no longer waits
 
 
 def _comply(state: ExerciseState, directive: str | None) -> None:

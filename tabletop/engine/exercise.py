@@ -8,25 +8,16 @@ leaves the state as it was.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from tabletop.engine.decide import decide_in_place
 from tabletop.engine.evolve import evolve, fold, initial_state
 from tabletop.engine.game import Game
-from tabletop.errors import JournalError, JournalTampered
-from tabletop.files import read_regular
-from tabletop.journal import (
-    JournalBackend,
-    create_journal,
-    journal_exists,
-    journal_folder,
-    open_journal,
-)
+from tabletop.errors import JournalError
+from tabletop.journal.backends import JournalBackend, create_journal, journal_exists
 from tabletop.journal.chain import Integrity
 from tabletop.model import commands as cm
 from tabletop.model.events import ExerciseStarted, Record
@@ -41,69 +32,6 @@ _CHECKPOINT_AFTER = frozenset({"round_resolved", "exercise_ended"})
 def system_clock() -> datetime:
     """The wall clock (UTC); the engine itself never reads a clock."""
     return datetime.now(UTC)
-
-
-def scenario_candidates(recorded: str, journal: str | os.PathLike[str]) -> list[Path]:
-    """Where the scenario a journal recorded may be now, most likely first.
-
-    The journal stores the path as given when the exercise started (often relative
-    to the folder it ran in), so the journal's folders and the project are tried too,
-    then files of the same name beside the journal and in the project's scenarios.
-    A journal in a database has no folder: the current folder and the project only.
-    """
-    from tabletop.loader.game import PROJECT_ROOT
-
-    folder = journal_folder(journal)
-    rec = Path(recorded)
-    if rec.is_absolute():
-        out = [rec]
-    else:
-        out = [Path.cwd() / rec]
-        if folder is not None:
-            out += [folder / rec, folder.parent / rec]
-        out.append(PROJECT_ROOT / rec)
-    if folder is not None:
-        out.append(folder / rec.name)
-    out += [Path.cwd() / rec.name, PROJECT_ROOT / "scenarios" / rec.name]
-    return list(dict.fromkeys(out))
-
-
-def locate_scenario(
-    head: ExerciseStarted, journal: str | os.PathLike[str], hint: str = "to resume"
-) -> Path:
-    """The scenario file whose sha256 is the one the journal recorded.
-
-    The recorded path comes from the journal and may point anywhere: only regular
-    files of bounded size are read (:func:`tabletop.files.read_regular`: never a
-    device or a FIFO), and a file is parsed only once its sha256 matches, so a
-    foreign file's content is never loaded nor shown.
-
-    Args:
-        head: The journal's first event.
-        journal: The journal's path or URL.
-        hint: End of the message when only changed files are found.
-
-    Raises:
-        JournalError: no such regular file, or only changed ones.
-    """
-    changed: list[Path] = []
-    for cand in scenario_candidates(head.scenario_path, journal):
-        try:
-            digest = hashlib.sha256(read_regular(cand)).hexdigest()
-        except OSError:
-            continue
-        if digest == head.scenario_hash:
-            return cand
-        changed.append(cand)
-    if changed:
-        raise JournalError(
-            f"{journal}: the scenario file {changed[0]} changed since the exercise started; "
-            f"restore it (the journal records its sha256) {hint}"
-        )
-    raise JournalError(
-        f"{journal}: cannot find the scenario {head.scenario_path} (a regular file with the "
-        "sha256 the journal recorded)"
-    )
 
 
 class Exercise:
@@ -150,7 +78,8 @@ class Exercise:
 
         The start is decided first, in memory: a scenario that fails at its start
         leaves no journal. The journal is then created with its first events in one
-        transaction (:func:`~tabletop.journal.create_journal`), so it is complete or absent.
+        transaction (:func:`~tabletop.journal.backends.create_journal`), so it is complete
+        or absent.
         """
         if path is not None and journal_exists(path):
             raise JournalError(f"{path}: already exists; resume it or choose another file")
@@ -161,57 +90,27 @@ class Exercise:
         return ex
 
     @classmethod
-    def resume(
-        cls, path: str | os.PathLike[str], *, clock: Clock = system_clock, strict: bool = True
+    def reopen(
+        cls,
+        game: Game,
+        journal: JournalBackend,
+        records: list[Record],
+        *,
+        clock: Clock = system_clock,
     ) -> Exercise:
-        """Reopen a journal: find its scenario (by sha256), reload it, check the chain, fold.
+        """Continue the exercise of ``records`` (read from ``journal``, played with ``game``).
 
-        Args:
-            path: The journal (a file or a database URL).
-            clock: Timestamps of new decisions.
-            strict: Refuse a journal whose hash chain is broken (``JournalTampered``);
-                with False it is opened and :attr:`integrity` says where it breaks
-                (``replay`` and ``report`` show it).
+        The caller has checked that ``game`` is the one the journal recorded
+        (:func:`tabletop.app.journals.resume_exercise` finds and checks it).
 
         Raises:
-            JournalError: unreadable or damaged journal, missing or changed scenario.
-            JournalTampered: an event does not match its hash (when ``strict``).
+            JournalError: ``records`` do not start with ``exercise_started``.
         """
-        from tabletop.loader import load_game
-
-        journal = open_journal(path)
-        path = journal.path
-        try:
-            records = journal.read()
-            if not records or not isinstance(records[0].event, ExerciseStarted):
-                raise JournalError(
-                    f"{path}: the journal has no exercise_started event (an exercise never "
-                    "started in it: delete the file and start again)"
-                )
-            integrity = journal.integrity
-            if strict and integrity is not None and not integrity.ok:
-                raise JournalTampered(
-                    f"{path}: {integrity.describe()}; 'tabletop journal check {path}' says more",
-                    integrity.first_bad or 0,
-                )
-            head = records[0].event
-            game = load_game(locate_scenario(head, path))
-            if game.scenario_hash != head.scenario_hash:
-                raise JournalError(
-                    f"{path}: the scenario file {head.scenario_path} changed since the exercise "
-                    "started; restore it (the journal records its sha256) to resume"
-                )
-            if game.rules_hash != head.rules_hash:
-                raise JournalError(
-                    f"{path}: the rule pack of {head.scenario_path} changed since the exercise "
-                    "started"
-                )
-        except BaseException:
-            journal.close()
-            raise
-        ex = cls(game, journal, clock=clock, seed=head.seed)
-        ex.records = records
-        fold(ex.state, records)
+        if not records or not isinstance(records[0].event, ExerciseStarted):
+            raise JournalError(f"{journal.path}: the journal has no exercise_started event")
+        ex = cls(game, journal, clock=clock, seed=records[0].event.seed)
+        ex.records = list(records)
+        fold(ex.state, ex.records)
         return ex
 
     @property

@@ -12,6 +12,39 @@ from typing import Any
 from tabletop.expr import Effect, Expr
 from tabletop.model.rules import ActionRule, RulePack, StageRule
 from tabletop.model.scenario import Inject, Scenario
+from tabletop.model.state import ExerciseState
+
+
+@dataclass(slots=True, eq=False)
+class GameCaches:
+    """What is derived once per game and reused by every exercise of it.
+
+    Explicit and per game (a :class:`Game` is frozen; its caches are the one mutable
+    part, never compared): nothing here changes what a game is, only how fast its
+    exercises run. Filled lazily by the functions named.
+
+    Attributes:
+        initial_state: The template of :func:`~tabletop.engine.evolve.initial_state`.
+        events: Shared immutable turn and round events
+            (:func:`~tabletop.engine.steps.shared_event`), by class and values.
+        development: Fiscal capacity per agency (:func:`~tabletop.engine.formulas.development`).
+        injects_due: Injects that may fire per (stage, stage round) (:meth:`Game.injects_due`).
+        action_keys: The TUI's letter per catalogue action (``tui.widgets.actions``).
+        bot_weights: The bots' worth of harm avoided per region, by (agency, local
+            interest) (``bots.region_weights``).
+        bot_links: The bots' links between own and others' regions, by agency.
+        counterfactuals: The nobody-acts run per seed (``scoring.counterfactual``; typed
+            there, the engine does not know the type).
+    """
+
+    initial_state: ExerciseState | None = None
+    events: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    development: dict[str, float] = field(default_factory=dict)
+    injects_due: dict[tuple[str, int], tuple[Inject, ...]] = field(default_factory=dict)
+    action_keys: dict[str, str] | None = None
+    bot_weights: dict[tuple[str, float], dict[str, float]] = field(default_factory=dict)
+    bot_links: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    counterfactuals: dict[int, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,7 +123,7 @@ class Game:
         object.__setattr__(self, "region_ids", tuple(sc.regions))
         object.__setattr__(self, "region_index", {r: i for i, r in enumerate(sc.regions)})
         object.__setattr__(self, "stage_rules", {st.id: st for st in self.rules.stages})
-        object.__setattr__(self, "memo", {})
+        object.__setattr__(self, "caches", GameCaches())
         order = self.order
         object.__setattr__(
             self,
@@ -137,10 +170,8 @@ class Game:
     #: Position of each region in ``region_ids`` (scenario order).
     region_index: dict[str, int] = field(init=False)
     stage_rules: dict[str, StageRule] = field(init=False)
-    #: What the engine derives once per game and reuses in every exercise of it
-    #: (the initial state's template, shared immutable turn and round events, the
-    #: injects due per stage round).
-    memo: dict[str, Any] = field(init=False, repr=False, compare=False)
+    #: What is derived once per game and reused in every exercise of it.
+    caches: GameCaches = field(init=False, repr=False, compare=False)
     next_agency: dict[str, str | None] = field(init=False)
     others: dict[str, tuple[str, ...]] = field(init=False)
     action_tags: dict[str, tuple[str, ...]] = field(init=False)
@@ -157,7 +188,7 @@ class Game:
         Those scripted for this stage and round, and every inject left open on
         either (conditions are checked by the caller, as is whether it fired).
         """
-        cache = self.memo.setdefault("injects_due", {})
+        cache = self.caches.injects_due
         due = cache.get((stage, stage_round))
         if due is None:
             due = cache[stage, stage_round] = tuple(

@@ -210,7 +210,7 @@ class StateEnv(Mapping[str, float | str]):
         head, _, rest = name.partition(".")
         if not rest:
             if name in ("stage", "round", "global_round", "wave"):
-                return {
+                return {  # type: ignore[return-value]
                     "stage": s.stage,
                     "round": float(s.stage_round),
                     "global_round": float(s.round),

@@ -10,110 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from tabletop.engine.failures import failure
+from tabletop.engine.formulas import budget_recovery, displacement
 from tabletop.engine.names import StateEnv
+from tabletop.engine.steps import Work, begin_round, rng_for
 from tabletop.errors import ExpressionError
 from tabletop.model import events as ev
 from tabletop.model.state import ExerciseState
 
 if TYPE_CHECKING:
-    from tabletop.engine.decide import _Work
     from tabletop.engine.game import Game
-
-
-def need_for(game: Game, region: str, hazard: float) -> dict[str, float]:
-    """need = population * exposure * hazard * vulnerability * need_scale, per resource weight."""
-    base = game.need_base[region] * hazard
-    return {res: round(base * w, 4) for res, w in game.need_weights}
-
-
-def need_of(game: Game, region: str, hazard: float, resource: str) -> float:
-    """One resource of :func:`need_for` (0 for a resource the rule pack does not have)."""
-    weight = game.need_weight.get(resource)
-    return 0.0 if weight is None else round(game.need_base[region] * hazard * weight, 4)
-
-
-def development(game: Game, agency: str) -> float:
-    """Fiscal capacity of an agency: the mean ``development`` of its own regions.
-
-    An agency without regions of its own takes the mean of the regions it answers for
-    (its subordinates'), and 0.5 when it has none at all.
-    """
-    memo = game.memo.setdefault("development", {})
-    hit = memo.get(agency)
-    if hit is None:
-        sc = game.scenario
-        regs = list(sc.agencies[agency].regions) or list(game.span.get(agency, ()))
-        devs = [sc.regions[r].development for r in regs if r in sc.regions]
-        hit = memo[agency] = sum(devs) / len(devs) if devs else 0.5
-    return hit
-
-
-def fund_worth(game: Game, target: str, amount: float) -> float:
-    """Budget a special fund or transfer payment of ``amount`` is worth to ``target``.
-
-    ``amount x (1 + fund_leverage x (1 - development))``: the same money goes further
-    where fiscal capacity is low.
-    """
-    lev = game.rules.formula.fund_leverage
-    return round(amount * (1.0 + lev * (1.0 - development(game, target))), 4)
-
-
-def budget_recovery(game: Game, s: ExerciseState) -> dict[str, float]:
-    """New budgets after a round's fiscal recovery (``agencies.X.budget`` -> value).
-
-    Each agency below its initial budget ``B0`` recovers ``budget_recovery x development
-    x B0``, never above ``B0``. Agencies at or above it are not listed.
-    """
-    rate = game.rules.formula.budget_recovery
-    out: dict[str, float] = {}
-    if rate <= 0:
-        return out
-    for aid, ag in s.agencies.items():
-        b0 = game.scenario.agencies[aid].budget
-        if b0 <= 0 or ag.budget >= b0:
-            continue
-        new = min(b0, ag.budget + rate * development(game, aid) * b0)
-        out[f"agencies.{aid}.budget"] = round(new, 4)
-    return out
-
-
-def displacement(game: Game, s: ExerciseState) -> dict[str, float]:
-    """Need moved by hoarding this round, as a signed multiple of each region's need base.
-
-    For every hoarding agency and each of its own regions ``R`` with need base
-    ``n = need_base(R) x hazard(R)``: every neighbour ``N`` linked to or from ``R``
-    (not the agency's own) receives ``hoard_displacement x k x n`` (``k`` the link's
-    coefficient, the larger one when linked both ways), and ``R`` loses the same; the
-    total taken from ``R`` is capped at ``n``. Returned values are need-base units (x the
-    resource's need weight gives the need of that resource).
-    """
-    share = game.rules.formula.hoard_displacement
-    out: dict[str, float] = {}
-    if share <= 0:
-        return out
-    sc = game.scenario
-    for aid in game.order:
-        if not s.agencies[aid].hoarding:
-            continue
-        own = sc.agencies[aid].regions
-        for rid in own:
-            n = game.need_base[rid] * s.regions[rid].hazard
-            if n <= 0:
-                continue
-            ks: dict[str, float] = {}
-            for lk in sc.regions[rid].links:
-                if lk.to not in own:
-                    ks[lk.to] = max(ks.get(lk.to, 0.0), lk.k)
-            for src, k in game.incoming[rid]:
-                if src not in own:
-                    ks[src] = max(ks.get(src, 0.0), k)
-            total = sum(share * k for k in ks.values())
-            scale = 1.0 / total if total > 1.0 else 1.0
-            for nid, k in ks.items():
-                moved = n * share * k * scale
-                out[nid] = out.get(nid, 0.0) + moved
-                out[rid] = out.get(rid, 0.0) - moved
-    return out
 
 
 def _bonus(game: Game, s: ExerciseState) -> dict[str, float]:
@@ -143,8 +48,6 @@ def region_outcomes(
     Returns plain field tables of :class:`~tabletop.model.events.RegionOutcome`:
     ``RoundResolved`` validates them all in one go.
     """
-    from tabletop.engine.decide import rng_for
-
     f = game.rules.formula
     rng = rng_for(s, rng_salt)
     growth = game.stage(s.stage).growth
@@ -243,17 +146,15 @@ def _shared_intel(
     return intel
 
 
-def resolve_round(game: Game, w: _Work) -> None:
+def resolve_round(game: Game, w: Work) -> None:
     """Emit the resolution of the round that just ended, then the next round's start."""
-    from tabletop.engine.decide import _begin_round
-
     s = w.state
     outcomes = region_outcomes(game, s)
     w.emit(
         ev.RoundResolved(
             round=s.round,
             stage=s.stage,
-            regions=outcomes,
+            regions=outcomes,  # type: ignore[arg-type]
             intel=_shared_intel(game, s, outcomes),
             changes=budget_recovery(game, s),
         )
@@ -263,10 +164,10 @@ def resolve_round(game: Game, w: _Work) -> None:
     _accountability(game, w)
     if _transition(game, w):
         return
-    _begin_round(game, w)
+    begin_round(game, w)
 
 
-def _commitments(game: Game, w: _Work) -> None:
+def _commitments(game: Game, w: Work) -> None:
     s = w.state
     f = game.rules.formula
     for cid, c in list(s.commitments.items()):
@@ -305,7 +206,7 @@ def _commitments(game: Game, w: _Work) -> None:
                 proposal=c.proposal,
                 debtor=spec.debtor,
                 creditor=spec.creditor,
-                status=status,
+                status=status,  # type: ignore[arg-type]
                 share=round(share, 4),
                 formalized=formal,
                 round=s.round,
@@ -315,17 +216,17 @@ def _commitments(game: Game, w: _Work) -> None:
         )
 
 
-def _directives(w: _Work) -> None:
+def _directives(w: Work) -> None:
     s = w.state
     for did, d in list(s.directives.items()):
         if d.due_round == s.round and d.status in ("pending", "complied"):
             status = "complied" if d.status == "complied" else "ignored"
             w.emit(
-                ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round)
+                ev.DirectiveResolved(directive=did, target=d.target, status=status, round=s.round)  # type: ignore[arg-type]
             )
 
 
-def _accountability(game: Game, w: _Work) -> None:
+def _accountability(game: Game, w: Work) -> None:
     s = w.state
     limit = game.rules.formula.accountability_trust
     for rid, r in s.regions.items():
@@ -355,7 +256,7 @@ def _accountability(game: Game, w: _Work) -> None:
         )
 
 
-def _transition(game: Game, w: _Work) -> bool:
+def _transition(game: Game, w: Work) -> bool:
     """Emit a stage change or the end; return True when the exercise ended."""
     s = w.state
     rule = game.stage(s.stage)
@@ -375,7 +276,7 @@ def _transition(game: Game, w: _Work) -> bool:
             )
         )
         return False
-    reason: str | None = None
+    reason: Literal["condition", "rounds"] | None = None
     if rule.advance_if is not None and _holds(game, w, "advance_if", env):
         reason = "condition"
     elif s.stage_round >= game.stage_rounds(s.stage):
@@ -388,13 +289,16 @@ def _transition(game: Game, w: _Work) -> bool:
         return True
     w.emit(
         ev.StageChanged(
-            from_stage=s.stage, to_stage=game.stage_ids[idx + 1], reason=reason, round=s.round
-        )  # type: ignore[arg-type]
+            from_stage=s.stage,
+            to_stage=game.stage_ids[idx + 1],
+            reason=reason,
+            round=s.round,
+        )
     )
     return False
 
 
-def _holds(game: Game, w: _Work, part: Literal["advance_if", "regress_if"], env: StateEnv) -> bool:
+def _holds(game: Game, w: Work, part: Literal["advance_if", "regress_if"], env: StateEnv) -> bool:
     """Whether the stage's condition holds; one that fails is journaled and counts as false."""
     s = w.state
     cond = game.conditions[f"{part.split('_')[0]}:{s.stage}"]

@@ -8,10 +8,12 @@ responsible for it or holding current information on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
+from tabletop.engine.formulas import need_for
 from tabletop.engine.game import Game
 from tabletop.engine.legal import knows
-from tabletop.engine.resolve import need_for
+from tabletop.model import events as ev
 from tabletop.model.state import Commitment, ExerciseState, InboxItem, Proposal
 
 
@@ -123,3 +125,66 @@ def public_inbox(state: ExerciseState) -> list[InboxItem]:
                 out.append(item)
     out.sort(key=lambda i: i.round)
     return out
+
+
+#: A viewer who is no agency: only what everybody may see passes :func:`visible_to`.
+PUBLIC_VIEWER = ""
+#: Actions whose content is public (the press and the public see them).
+PUBLIC_HANDLERS = frozenset({"issue_warning", "public_release", "activate_response"})
+
+
+def visible_to(record: ev.Record, viewer: str | None, parties: dict[str, list[str]]) -> bool:
+    """Whether ``viewer`` may read the log line of ``record``.
+
+    Args:
+        record: The journal record.
+        viewer: The agency looking at the screen; None for the facilitator's full view,
+            :data:`PUBLIC_VIEWER` for what everybody may see.
+        parties: Proposal id -> parties (to filter negotiation events).
+    """
+    if viewer is None:
+        return True
+    e = record.event
+    match e:
+        case (
+            ev.ExerciseStarted()
+            | ev.RoundStarted()
+            | ev.StageChanged()
+            | ev.ExercisePaused()
+            | ev.ExerciseResumed()
+            | ev.ExerciseEnded()
+            | ev.TurnStarted()
+            | ev.TurnEnded()
+            | ev.RoundResolved()
+            | ev.TurnUndone()
+        ):
+            return True  # no private content
+        case ev.InjectFired():
+            return (not e.private) or "all" in e.to or viewer in e.to
+        case ev.ActionTaken():
+            return e.handler in PUBLIC_HANDLERS or viewer in (e.agency, e.target)
+        case ev.ProposalMade():
+            return viewer in e.parties
+        case ev.ProposalAnswered() | ev.AgreementActivated() | ev.ProposalClosed():
+            return viewer in parties.get(e.proposal, ())
+        case ev.DirectiveIssued():
+            return viewer in (e.issuer, e.target)
+        case ev.CommitmentResolved():
+            return viewer in (e.debtor, e.creditor)
+        case ev.DirectiveResolved():
+            return viewer == e.target
+        case ev.Adjudicated():
+            return True  # public, without its values
+        case (
+            ev.ObservationRecorded()
+            | ev.RatingConfirmed()
+            | ev.FeedbackSubmitted()
+            | ev.PlanActionUpdated()
+            | ev.ExpressionFailed()
+            | ev.FacilitatorPinSet()
+            | ev.FacilitatorAccessRefused()
+            | ev.JoinCodesIssued()
+        ):
+            return False  # for the evaluators and the facilitator
+        case _:
+            assert_never(e)

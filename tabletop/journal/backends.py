@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from tabletop.journal.chain import Integrity
 from tabletop.model.events import Record
 
 
@@ -22,8 +23,13 @@ class JournalBackend(Protocol):
         path: How the journal is named in messages (a file path, or the URL without password).
     """
 
-    path: object
-    integrity: object
+    @property
+    def path(self) -> Path | str:
+        """The journal's name in messages."""
+
+    @property
+    def integrity(self) -> Integrity | None:
+        """What the hash chain said at the last read (None before any read)."""
 
     def close(self) -> None:
         """Close the connection(s)."""

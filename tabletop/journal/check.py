@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ class CheckResult:
     """What ``journal check`` found.
 
     Attributes:
-        path: The journal (a file; the URL without password for a database).
+        path: The journal.
         lines: ``(status, text)`` in order; status is ``ok``, ``warn`` or ``bad``.
         events: Events stored (rows counted), None when unknown.
         readable: Events read and validated before the first unreadable one.
@@ -55,11 +56,17 @@ class CheckResult:
         self.lines.append((status, visible(text)))
 
 
-def check_journal(path: str | os.PathLike[str]) -> CheckResult:
+#: Finds the scenario a journal recorded (raises ``JournalError`` when it cannot).
+Locate = Callable[[ExerciseStarted, Path], Path]
+
+
+def check_journal(path: str | os.PathLike[str], locate: Locate | None = None) -> CheckResult:
     """Check a journal without changing it.
 
     Args:
         path: The journal file, or a database URL.
+        locate: Finds the scenario the journal recorded (:func:`tabletop.app.workspace.
+            locate_scenario`); None leaves the scenario unchecked.
 
     Returns:
         Every finding, in order; :attr:`CheckResult.ok` is the verdict.
@@ -67,7 +74,7 @@ def check_journal(path: str | os.PathLike[str]) -> CheckResult:
     from tabletop.journal.backends import is_journal_url
 
     if is_journal_url(path):
-        return _check_url(str(path))
+        return _check_url(str(path), locate)
     jpath = Path(path)
     res = CheckResult(jpath)
     try:
@@ -99,13 +106,13 @@ def check_journal(path: str | os.PathLike[str]) -> CheckResult:
         return res
     db.text_factory = text_factory
     try:
-        _check_db(db, res)
+        _check_db(db, res, locate)
     finally:
         db.close()
     return res
 
 
-def _check_url(url: str) -> CheckResult:
+def _check_url(url: str, locate: Locate | None) -> CheckResult:
     """Check an exercise in a database: every event read, the hash chain, the scenario."""
     from tabletop.journal.backends import open_journal
     from tabletop.journal.postgres import redact
@@ -118,7 +125,7 @@ def _check_url(url: str) -> CheckResult:
         return res
     with journal:
         res.path = journal.path  # type: ignore[assignment]
-        res.add("ok", f"format {journal.format} (PostgreSQL, exercise {journal.exercise})")
+        res.add("ok", f"format {journal.format} (PostgreSQL, exercise {journal.exercise})")  # type: ignore[attr-defined]
         try:
             records = journal.read()
         except JournalError as exc:
@@ -127,18 +134,18 @@ def _check_url(url: str) -> CheckResult:
             return res
     res.events = res.readable = len(records)
     res.add("ok", f"events: {len(records)} of {len(records)} readable")
-    res.integrity = journal.integrity
+    res.integrity = journal.integrity  # type: ignore[attr-defined]
     if records and res.integrity is not None:
         res.add("ok" if res.integrity.ok else "bad", res.integrity.describe())
     head = records[0].event if records else None
     if records and not isinstance(head, ExerciseStarted):
         res.add("bad", "the first event is not exercise_started")
-    if isinstance(head, ExerciseStarted):
-        _check_scenario(head, res)
+    if isinstance(head, ExerciseStarted) and locate is not None:
+        _check_scenario(head, res, locate)
     return res
 
 
-def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
+def _check_db(db: sqlite3.Connection, res: CheckResult, locate: Locate | None) -> None:
     try:
         problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
     except DB_ERRORS as exc:
@@ -207,15 +214,13 @@ def _check_db(db: sqlite3.Connection, res: CheckResult) -> None:
         res.add(status, integrity.describe())
     if res.readable and head is None:
         res.add("bad", "the first event is not exercise_started")
-    if head is not None:
-        _check_scenario(head, res)
+    if head is not None and locate is not None:
+        _check_scenario(head, res, locate)
 
 
-def _check_scenario(head: ExerciseStarted, res: CheckResult) -> None:
-    from tabletop.engine.exercise import locate_scenario
-
+def _check_scenario(head: ExerciseStarted, res: CheckResult, locate: Locate) -> None:
     try:
-        found = locate_scenario(head, res.path)
+        found = locate(head, res.path)
     except JournalError as exc:
         res.add("warn", str(exc).removeprefix(f"{res.path}: "))
         return

@@ -51,8 +51,8 @@ _SCHEMA = (
 DB_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 
-def short(exc: BaseException, limit: int = 160) -> str:
-    """An exception's first line, at most ``limit`` characters, control characters visible."""
+def short(exc: BaseException | str, limit: int = 160) -> str:
+    """An exception's (or a message's) first line, at most ``limit`` characters, control characters visible."""
     lines = str(exc).splitlines() or [type(exc).__name__]
     text = visible(lines[0])
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -296,7 +296,7 @@ class Journal:
             ).fetchall()
         except DB_ERRORS as exc:
             raise _damaged(self.path, exc) from exc
-        return [self._record(*r, None) for r in rows]
+        return [self._record(*r, None) for r in rows]  # type: ignore[call-arg]
 
     def _head(self) -> tuple[int, str]:
         """(seq, hash) of the last row; (0, GENESIS) when empty."""
@@ -389,7 +389,7 @@ class Journal:
             raise _damaged(self.path, exc) from exc
         chain = ChainVerifier(self.chained, prev, after)
         try:
-            out = [self._record(*r[:7], chain, r[7] if self.chained else None) for r in rows]
+            out = [self._record(*r[:7], chain, r[7] if self.chained else None) for r in rows]  # type: ignore[call-arg]
         except JournalDamaged as exc:
             raise JournalDamaged(
                 f"{exc}; 'tabletop journal check {self.path}' shows what is readable"

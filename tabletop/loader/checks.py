@@ -13,6 +13,7 @@ Every user-facing message is a plain literal here (one place for translators).
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -240,7 +241,7 @@ def _number(node: ast.AST) -> float | None:
         inner = _number(node.operand)
         return None if inner is None else -inner
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]  # an int or a float (not a bool)
     return None
 
 
@@ -321,7 +322,9 @@ def _check_conditions(
         if inj.when is None:
             continue
         stage_rounds_ = {inj.stage: rounds[inj.stage]} if inj.stage in rounds else rounds
-        found = _condition_never_true(inj.when, lambda n, r=stage_rounds_: value_range(n, rules, r))
+        found = _condition_never_true(
+            inj.when, functools.partial(value_range, rules=rules, rounds=stage_rounds_)
+        )
         if found is None:
             continue
         offset, test, name, (lo, hi) = found

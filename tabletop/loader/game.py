@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tabletop.data import bundled_rules
 from tabletop.engine.game import Game
 from tabletop.engine.names import (
     NO_WARNING,
@@ -25,11 +26,12 @@ from tabletop.engine.names import (
     names_for,
     targets_for,
 )
-from tabletop.errors import ExpressionError, Problem, ScenarioError
+from tabletop.errors import ExpressionError, Problem, ScenarioError, did_you_mean
 from tabletop.expr import NUMBER, Effect, Expr, KnownNames, Ty, parse_effect, parse_expr
 from tabletop.files import read_regular
 from tabletop.loader.checks import check_semantics
-from tabletop.loader.source import Loc, TomlSource, did_you_mean, problems_from_validation
+from tabletop.loader.messages import problems_from_validation
+from tabletop.loader.source import Loc, TomlSource
 from tabletop.model.rules import LEVELS, WARNING_LEVELS, RulePack
 from tabletop.model.scenario import (
     RESERVED_ALL,
@@ -46,9 +48,6 @@ EMPTY_SCENARIO = (
     "the file is empty: a scenario needs a [scenario] table (id, title, briefing, rules), "
     "[regions.<id>] tables and [agencies.<id>] tables (`tabletop new` writes one to start from)"
 )
-
-#: Where bundled rule packs and scenarios live (the repository checkout).
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _validate(source: TomlSource, data: dict[str, Any], model: type[BaseModel]) -> Any:
@@ -78,8 +77,8 @@ def _at(
     problem = source.problem(loc, message)
     found = source.string_position(loc, offset)
     if found is None:
-        line = problem.source
-        at = line.find(text) if text and line else -1
+        src = problem.source
+        at = src.find(text) if text and src else -1
         if at < 0:
             return Problem(*_fields(problem)[:6], severity)
         found = (problem.line, at + 1 + offset)
@@ -155,7 +154,7 @@ class _Collector:
             got = self.expr(
                 where,
                 text,
-                lambda t=text, w=where: parse_effect(
+                lambda t=text, w=where: parse_effect(  # type: ignore[misc]
                     t, targets, names, origin=_Origin(source, w, t)
                 ),
             )
@@ -228,20 +227,24 @@ def _is_path(ref: str) -> bool:
 
 
 def find_rules(scenario_path: Path, ref: str) -> Path | None:
-    """Where the rule pack ``ref`` of a scenario file lives (None when nowhere)."""
+    """Where the rule pack ``ref`` of a scenario file lives (None when nowhere).
+
+    A path is relative to the scenario file. A pack id is looked for in the ``rules/``
+    folder beside the scenario's folder, then in a ``rules/`` folder inside it, then
+    among the packs bundled with tabletop (:mod:`tabletop.data`); never relative to the
+    working directory.
+    """
     if _is_path(ref):
         candidates = [scenario_path.parent / ref]
     else:
         candidates = [
             scenario_path.parent.parent / "rules" / f"{ref}.toml",
             scenario_path.parent / "rules" / f"{ref}.toml",
-            Path.cwd() / "rules" / f"{ref}.toml",
-            PROJECT_ROOT / "rules" / f"{ref}.toml",
         ]
     for cand in candidates:
         if cand.is_file():
             return cand
-    return None
+    return None if _is_path(ref) else bundled_rules(ref)
 
 
 @dataclass
@@ -299,7 +302,8 @@ class _Parts:
 
         regions, region_ids = table("regions", Region)
         agencies, agency_ids = table("agencies", Agency)
-        raw_injects = data.get("injects") if isinstance(data.get("injects"), list) else []
+        raw = data.get("injects")
+        raw_injects: list[Any] = raw if isinstance(raw, list) else []
         inject_ids = [
             r["id"] for r in raw_injects if isinstance(r, dict) and isinstance(r.get("id"), str)
         ]
@@ -354,7 +358,7 @@ def load_game(path: str | os.PathLike[str], *, warnings: list[Problem] | None = 
         where = (
             f"no file {spath.parent / ref}"
             if _is_path(ref)
-            else f"looked for rules/{ref}.toml beside the scenarios folder and in the project"
+            else f"looked for rules/{ref}.toml beside the scenarios folder and among the bundled packs"
         )
         problems.append(
             source.problem(("scenario", "rules"), f"rule pack '{ref}' not found ({where})")
@@ -374,7 +378,7 @@ def load_game(path: str | os.PathLike[str], *, warnings: list[Problem] | None = 
     warned = [p for p in c.problems if p.is_warning]
     if found:
         seen: set[Problem] = set()
-        merged = [p for p in found + warned if not (p in seen or seen.add(p))]
+        merged = [p for p in found + warned if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
         merged.sort(key=lambda p: (p.line == 0, p.line, p.col))
         raise ScenarioError(merged)
     if warnings is not None:
@@ -505,4 +509,4 @@ def _check_cycles(c: _Collector, agencies: dict[str, Agency]) -> None:
             )
 
 
-__all__ = ["PROJECT_ROOT", "find_rules", "load_game", "load_rules", "sha256_file", "typed_names"]
+__all__ = ["find_rules", "load_game", "load_rules", "sha256_file", "typed_names"]

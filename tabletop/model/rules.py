@@ -192,7 +192,7 @@ class Scoring(Strict):
     """Default weights of the score dimensions (stages may override)."""
 
     weights: dict[ScoreDimension, float] = Field(
-        default_factory=lambda: dict.fromkeys(SCORE_DIMENSIONS, 1.0)
+        default_factory=lambda: dict.fromkeys(SCORE_DIMENSIONS, 1.0)  # type: ignore[arg-type]
     )
 
 

@@ -164,7 +164,7 @@ def grouped_bars(
     for si, (name, _) in enumerate(series):
         body.append(f'<rect x="{lx}" y="6" width="10" height="10" fill="{colour(si)}"/>')
         body.append(_text(lx + 14, 15, name, size=10))
-        lx += 24 + 6.5 * len(name)
+        lx += 24 + 6.5 * len(name)  # type: ignore[assignment]
     return _svg(width, height, body, label)
 
 

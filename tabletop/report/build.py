@@ -9,7 +9,13 @@ from tabletop.describe import agency_name, agency_names
 from tabletop.engine.failures import describe_failure
 from tabletop.engine.game import Game
 from tabletop.model.evaluation import FEEDBACK_QUESTIONS
-from tabletop.model.events import FeedbackSubmitted, Record
+from tabletop.model.events import (
+    AgreementActivated,
+    FeedbackSubmitted,
+    Record,
+    RoundStarted,
+    StageChanged,
+)
 from tabletop.report.describe import CATEGORY, describe
 from tabletop.report.model import (
     AgencyInfo,
@@ -220,11 +226,11 @@ def _timeline(ev: Evaluation) -> list[TimelineStage]:
     for rec in f.records:
         e = rec.event
         k = e.kind
-        if k == "round_started":
+        if isinstance(e, RoundStarted):
             rnd, stage_round = e.round, e.stage_round
             if current is not None:
                 current["last"] = rnd
-        if k == "stage_changed":
+        if isinstance(e, StageChanged):
             if e.reason == "resurgence":
                 wave += 1
             first = e.round if e.reason in ("start", "forced") else e.round + 1
@@ -235,7 +241,7 @@ def _timeline(ev: Evaluation) -> list[TimelineStage]:
             continue
         agency = getattr(e, "agency", None) if k != "observation_recorded" else None
         flags = list(getattr(e, "flags", []) or [])
-        if k == "agreement_activated" and e.paper:
+        if isinstance(e, AgreementActivated) and e.paper:
             flags.append("paper_cooperation")
         undone = rec.seq in f.undone
         current["entries"].append(

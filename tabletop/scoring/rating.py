@@ -272,7 +272,7 @@ def _waste_flags(facts: Facts) -> list[Flag]:
     seg_stage = {s.index: s.stage for s in facts.segments}
     sent: Counter[tuple[str, str]] = Counter()
     for (seg, agency), amount in [*facts.deployed.items(), *facts.asked.items()]:
-        sent[(agency, seg_stage.get(seg, ""))] += amount
+        sent[(agency, seg_stage.get(seg, ""))] += amount  # type: ignore[assignment]
     wasted: Counter[tuple[str, str]] = Counter()
     seqs: dict[tuple[str, str], list[int]] = {}
     rounds: dict[tuple[str, str], int] = {}
@@ -280,7 +280,7 @@ def _waste_flags(facts: Facts) -> list[Flag]:
     for w in facts.waste:
         for agency, share in w.shares.items():
             key = (agency, w.stage)
-            wasted[key] += share
+            wasted[key] += share  # type: ignore[assignment]
             seqs.setdefault(key, []).extend([*w.deploy_seqs.get(agency, []), w.seq])
             rounds.setdefault(key, w.round)
         for agency in w.duplicates:
@@ -408,9 +408,9 @@ def task_result(
     first_round = visit[0].round
     idx = order.index(task.stage) if task.stage in order else 0
     in_stage = [a for a in acts if a.stage == task.stage and a.round >= first_round]
-    on_time = [a for a in in_stage if a.round <= last_round]
+    on_time = [a for a in in_stage if a.round <= last_round]  # type: ignore[assignment]
     if on_time:
-        return result("on_time", on_time[0], deadline)
+        return result("on_time", on_time[0], deadline)  # type: ignore[index]
     later = [
         a
         for a in acts

@@ -2,7 +2,7 @@
 
 The app stays thin: screens live in :mod:`tabletop.tui.screens`, widgets in
 :mod:`tabletop.tui.widgets`, the exercise behind them in
-:class:`tabletop.tui.session.Session`. Opening an exercise is the
+:class:`tabletop.app.session.Session`. Opening an exercise is the
 :class:`~tabletop.tui.launcher.Launcher`'s job, choosing the screen that is up the
 :class:`~tabletop.tui.flow.ScreenFlow`'s, the facilitator's function keys the
 :class:`~tabletop.tui.facilitator_actions.FacilitatorConsole`'s. Screens send
@@ -21,6 +21,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tabletop.app.session import EXPRESSION_FAILED, Session, failure_lines
 from tabletop.engine.exercise import Clock, Exercise, system_clock
 from tabletop.model import commands as cm
 from tabletop.tui.facilitator_actions import FacilitatorConsole
@@ -35,7 +36,6 @@ from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.join import JoinScreen
 from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.start import StartScreen
-from tabletop.tui.session import EXPRESSION_FAILED, Session, failure_lines
 
 #: Seconds between two reads of the shared journal.
 POLL_INTERVAL = 0.5

@@ -4,7 +4,7 @@
 (only its public interface: ``POLICY_FUNCTIONS`` and the ``Policy`` signature:
 each decision a command and its one-line reason), the way
 :func:`tabletop.bots.play_turn` does, but step by step through the terminal's
-:class:`~tabletop.tui.session.Session`, so each decision is journaled and shown
+:class:`~tabletop.app.session.Session`, so each decision is journaled and shown
 before the next. No Textual here.
 """
 
@@ -14,10 +14,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tabletop.app.session import Session
 from tabletop.bots import POLICIES, POLICY_FUNCTIONS, Decision
 from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
-from tabletop.tui.session import Session
 from tabletop.tui.text import describe
 
 #: Events of a bot's decision shown on its screen (not the resolution that may follow).

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from tabletop.app.session import Session
 from tabletop.bots import POLICIES
 from tabletop.describe import named_recipients
 from tabletop.model import commands as cm
@@ -32,7 +33,6 @@ from tabletop.tui.screens.facilitator import (
 )
 from tabletop.tui.screens.forms import ChooseDialog, ConfirmDialog
 from tabletop.tui.screens.pin import PinDialog, PinSetupDialog
-from tabletop.tui.session import Session
 
 if TYPE_CHECKING:
     from tabletop.tui.app import TabletopApp
@@ -151,7 +151,7 @@ class FacilitatorConsole:
         """Submit a facilitator's (or evaluator's) command, asking for the PIN when locked."""
         s = self.app.session
         if s is not None and s.needs_unlock(command):
-            self.authorise(command.kind, lambda: self.app.submit(command))
+            self.authorise(command.kind, lambda: self.app.submit(command))  # type: ignore[arg-type]
         else:
             self.app.submit(command)
 

@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 
+from tabletop.app.session import Session
 from tabletop.tui.screens.bot_turn import BOT_STEP_SECONDS, BotTurnScreen
 from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
@@ -20,7 +21,6 @@ from tabletop.tui.screens.evaluator import EvaluatorScreen
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.turn import TurnScreen
-from tabletop.tui.session import Session
 
 
 class ScreenFlow:

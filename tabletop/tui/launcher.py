@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker
 
-from tabletop.engine.exercise import Clock, Exercise, system_clock
+from tabletop.app.journals import resume_exercise
+from tabletop.app.session import Session
+from tabletop.app.workspace import find_journals, find_scenarios
+from tabletop.engine.exercise import Clock, system_clock
 from tabletop.engine.game import Game
 from tabletop.errors import Problem, ScenarioError, TabletopError
 from tabletop.loader.game import load_game
 from tabletop.tui.screens.pin import PinSetupDialog
-from tabletop.tui.screens.start import StartScreen, find_journals, find_scenarios
-from tabletop.tui.session import Session
+from tabletop.tui.screens.start import StartScreen
 
 if TYPE_CHECKING:
     from tabletop.tui.app import TabletopApp
@@ -142,7 +144,7 @@ class Launcher:
     def resume(self, path: str) -> None:
         """Resume a journal and continue where it stopped."""
         try:
-            ex = Exercise.resume(path, clock=self.clock)
+            ex = resume_exercise(path, clock=self.clock)
         except ScenarioError as exc:
             self.show_problems(exc.problems)
             return

@@ -9,6 +9,7 @@ compact lines themselves are the log's own.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import assert_never
 
 from tabletop.describe import (
     action_title,
@@ -23,30 +24,13 @@ from tabletop.describe import (
 )
 from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
+from tabletop.engine.view import PUBLIC_VIEWER, visible_to
+from tabletop.model import events as ev
 from tabletop.model.events import ActionTaken, Record
 from tabletop.model.state import ExerciseState, InboxItem
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
-#: Event kinds everybody may see (no private content).
-PUBLIC_KINDS = frozenset(
-    {
-        "exercise_started",
-        "round_started",
-        "stage_changed",
-        "exercise_paused",
-        "exercise_resumed",
-        "exercise_ended",
-        "turn_started",
-        "turn_ended",
-        "round_resolved",
-        "turn_undone",
-    }
-)
-#: A viewer who is no agency: only what everybody may see passes :func:`visible_to`.
-PUBLIC_VIEWER = ""
-#: Actions whose content is public (the press and the public see them).
-PUBLIC_HANDLERS = frozenset({"issue_warning", "public_release", "activate_response"})
 
 
 def bar(value: float | None, maximum: float, width: int = 8) -> str:
@@ -87,121 +71,94 @@ def stage_label(game: Game, stage: str) -> str:
     return f"{rule.title} ({rule.function})"
 
 
-def visible_to(record: Record, viewer: str | None, parties: dict[str, list[str]]) -> bool:
-    """Whether ``viewer`` may read the log line of ``record``.
-
-    Args:
-        record: The journal record.
-        viewer: The agency looking at the screen; None for the facilitator's full view.
-        parties: Proposal id -> parties (to filter negotiation events).
-    """
-    if viewer is None:
-        return True
-    e = record.event
-    k = e.kind
-    if k in PUBLIC_KINDS:
-        return True
-    if k == "inject_fired":
-        return (not e.private) or "all" in e.to or viewer in e.to
-    if k == "action_taken":
-        return e.handler in PUBLIC_HANDLERS or viewer in (e.agency, e.target)
-    if k == "proposal_made":
-        return viewer in e.parties
-    if k in ("proposal_answered", "agreement_activated", "proposal_closed"):
-        return viewer in parties.get(e.proposal, ())
-    if k == "directive_issued":
-        return viewer in (e.issuer, e.target)
-    if k == "commitment_resolved":
-        return viewer in (e.debtor, e.creditor)
-    if k == "directive_resolved":
-        return viewer == e.target
-    # Adjudications are public (without values); observations are for the evaluators.
-    return k == "adjudicated"
-
-
 def describe(game: Game, record: Record) -> str | None:
     """One human-readable line for a record (None for records not worth a line)."""
     e = record.event
-    k = e.kind
-    if k == "exercise_started":
-        return f"Exercise started: {game.scenario.scenario.title} (seed {e.seed})"
-    if k == "stage_changed":
-        why = {
-            "start": "start",
-            "rounds": "its rounds are over",
-            "condition": "its condition was met",
-            "resurgence": "resurgence",
-            "forced": f"forced by the facilitator: {e.note}",
-        }[e.reason]
-        return f"Stage -> {stage_label(game, e.to_stage)} ({why})"
-    if k == "round_started":
-        return f"Round {e.round} begins ({stage_title(game, e.stage)}, stage round {e.stage_round})"
-    if k == "inject_fired":
-        how = "released by the facilitator" if e.manual else e.type
-        return f"Inject [{how}] to {named_recipients(game, e.to)}: {e.title}"
-    if k == "turn_started":
-        return None
-    if k == "turn_ended":
-        return f"{agency_name(game, e.agency)} ended its turn"
-    if k == "action_taken":
-        return _action_line(game, e)
-    if k == "proposal_made":
-        version = f" v{e.version} (counter to {e.parent})" if e.parent else ""
-        what = named_commitments_text(game, e.commitments)
-        return f"{agency_name(game, e.agency)} proposed {e.proposal}{version}: {e.title} - {what}"
-    if k == "proposal_answered":
-        verb = "accepted" if e.accepted else "rejected"
-        return f"{agency_name(game, e.agency)} {verb} {e.proposal}"
-    if k == "agreement_activated":
-        paper = " (paper cooperation: nothing concrete)" if e.paper else ""
-        return f"Agreement {e.proposal} is active{paper}"
-    if k == "proposal_closed":
-        return f"Proposal {e.proposal} {e.status}"
-    if k == "directive_issued":
-        where = f" in {region_name(game, e.region)}" if e.region else ""
-        return (
-            f"{agency_name(game, e.issuer)} ordered {agency_name(game, e.target)}: "
-            f"{action_title(game, e.action)}{where} by round {e.due_round}"
-        )
-    if k == "round_resolved":
-        return f"Round {e.round} resolved"
-    if k == "commitment_resolved":
-        return (
-            f"Commitment {e.commitment} ({agency_name(game, e.debtor)} -> "
-            f"{agency_name(game, e.creditor)}): {e.status.upper()} "
-            f"({e.share:.0%} delivered)"
-        )
-    if k == "directive_resolved":
-        return f"Directive {e.directive} to {agency_name(game, e.target)}: {e.status}"
-    if k == "exercise_paused":
-        return "Facilitator paused the exercise"
-    if k == "exercise_resumed":
-        return "Facilitator resumed the exercise"
-    if k == "adjudicated":
-        return f"Facilitator adjudicated {e.target}: {e.reason}"
-    if k == "observation_recorded":
-        about = f" on {agency_name(game, e.agency)}" if e.agency else ""
-        return f"Observation by {e.author}{about}: {e.text}"
-    if k == "turn_undone":
-        return f"Facilitator undid the decisions of {agency_name(game, e.agency)} this turn"
-    if k == "exercise_ended":
-        return f"Exercise ended: {e.reason}"
-    if k == "rating_confirmed":
-        obj = next((o.title for o in game.scenario.objectives if o.id == e.objective), e.objective)
-        return f"Rating of '{obj}' confirmed: {e.rating}"
-    if k == "feedback_submitted":
-        return f"Participant feedback of {agency_name(game, e.agency)} recorded"
-    if k == "plan_action_updated":
-        return f"Improvement plan action {e.action} updated"
-    if k == "expression_failed":
-        return None  # a notice to the facilitator instead (it may name a private inject)
-    if k == "facilitator_pin_set":
-        return "Facilitator PIN set"
-    if k == "facilitator_access_refused":
-        return f"Refused: {e.seat} tried '{e.action}' ({e.reason})"
-    if k == "join_codes_issued":
-        return "Join codes issued"
-    return None  # pragma: no cover - the event union is closed
+    match e:
+        case ev.ExerciseStarted():
+            return f"Exercise started: {game.scenario.scenario.title} (seed {e.seed})"
+        case ev.StageChanged():
+            why = {
+                "start": "start",
+                "rounds": "its rounds are over",
+                "condition": "its condition was met",
+                "resurgence": "resurgence",
+                "forced": f"forced by the facilitator: {e.note}",
+            }[e.reason]
+            return f"Stage -> {stage_label(game, e.to_stage)} ({why})"
+        case ev.RoundStarted():
+            return f"Round {e.round} begins ({stage_title(game, e.stage)}, stage round {e.stage_round})"
+        case ev.InjectFired():
+            how = "released by the facilitator" if e.manual else e.type
+            return f"Inject [{how}] to {named_recipients(game, e.to)}: {e.title}"
+        case ev.TurnStarted():
+            return None
+        case ev.TurnEnded():
+            return f"{agency_name(game, e.agency)} ended its turn"
+        case ev.ActionTaken():
+            return _action_line(game, e)
+        case ev.ProposalMade():
+            version = f" v{e.version} (counter to {e.parent})" if e.parent else ""
+            what = named_commitments_text(game, e.commitments)
+            return (
+                f"{agency_name(game, e.agency)} proposed {e.proposal}{version}: {e.title} - {what}"
+            )
+        case ev.ProposalAnswered():
+            verb = "accepted" if e.accepted else "rejected"
+            return f"{agency_name(game, e.agency)} {verb} {e.proposal}"
+        case ev.AgreementActivated():
+            paper = " (paper cooperation: nothing concrete)" if e.paper else ""
+            return f"Agreement {e.proposal} is active{paper}"
+        case ev.ProposalClosed():
+            return f"Proposal {e.proposal} {e.status}"
+        case ev.DirectiveIssued():
+            where = f" in {region_name(game, e.region)}" if e.region else ""
+            return (
+                f"{agency_name(game, e.issuer)} ordered {agency_name(game, e.target)}: "
+                f"{action_title(game, e.action)}{where} by round {e.due_round}"
+            )
+        case ev.RoundResolved():
+            return f"Round {e.round} resolved"
+        case ev.CommitmentResolved():
+            return (
+                f"Commitment {e.commitment} ({agency_name(game, e.debtor)} -> "
+                f"{agency_name(game, e.creditor)}): {e.status.upper()} "
+                f"({e.share:.0%} delivered)"
+            )
+        case ev.DirectiveResolved():
+            return f"Directive {e.directive} to {agency_name(game, e.target)}: {e.status}"
+        case ev.ExercisePaused():
+            return "Facilitator paused the exercise"
+        case ev.ExerciseResumed():
+            return "Facilitator resumed the exercise"
+        case ev.Adjudicated():
+            return f"Facilitator adjudicated {e.target}: {e.reason}"
+        case ev.ObservationRecorded():
+            about = f" on {agency_name(game, e.agency)}" if e.agency else ""
+            return f"Observation by {e.author}{about}: {e.text}"
+        case ev.TurnUndone():
+            return f"Facilitator undid the decisions of {agency_name(game, e.agency)} this turn"
+        case ev.ExerciseEnded():
+            return f"Exercise ended: {e.reason}"
+        case ev.RatingConfirmed():
+            obj = next(
+                (o.title for o in game.scenario.objectives if o.id == e.objective), e.objective
+            )
+            return f"Rating of '{obj}' confirmed: {e.rating}"
+        case ev.FeedbackSubmitted():
+            return f"Participant feedback of {agency_name(game, e.agency)} recorded"
+        case ev.PlanActionUpdated():
+            return f"Improvement plan action {e.action} updated"
+        case ev.ExpressionFailed():
+            return None  # a notice to the facilitator instead (it may name a private inject)
+        case ev.FacilitatorPinSet():
+            return "Facilitator PIN set"
+        case ev.FacilitatorAccessRefused():
+            return f"Refused: {e.seat} tried '{e.action}' ({e.reason})"
+        case ev.JoinCodesIssued():
+            return "Join codes issued"
+        case _:
+            assert_never(e)
 
 
 def _action_line(game: Game, a: ActionTaken) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tabletop_helpers import EXAMPLES, ROOT, RULES, SCENARIO
 
+from tabletop.app.journals import resume_exercise
 from tabletop.cli import main
-from tabletop.engine import Exercise
 
 
 def flat(text: str) -> str:
@@ -121,7 +121,7 @@ def test_run_bots_plays_to_the_end_and_writes_a_journal(
     assert code == 0, err
     assert "Status: all stages completed" in out
     assert flat(out).endswith(f"journal: {journal}") or f"journal: {journal}" in out
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         assert ex.state.phase == "ended"
         assert ex.records[0].event.kind == "exercise_started"
@@ -144,7 +144,7 @@ def test_run_seed_override_is_recorded(capsys: pytest.CaptureFixture[str], tmp_p
         str(journal),
     )
     assert code == 0
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         assert ex.records[0].event.seed == 5
     finally:
@@ -164,7 +164,7 @@ def test_run_script_example(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     )
     assert code == 0, err
     assert "Stages: gestation -> outbreak -> continuation -> recovery" in out
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         events = [r.event for r in ex.records]
         assert ex.state.phase == "ended" and ex.state.round == 6

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from tabletop_helpers import RULES, SCENARIO, Driver, of
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine.evolve import fold, initial_state
-from tabletop.engine.exercise import Exercise
 from tabletop.engine.failures import describe_failure
 from tabletop.loader import load_game
 from tabletop.model import commands as cm
@@ -172,7 +172,7 @@ def test_fold_and_resume_reproduce_the_failure(project_copy: Path, tmp_path: Pat
     again.next_round()
     assert again.events == play.events
     play.ex.close()
-    resumed = Exercise.resume(path)
+    resumed = resume_exercise(path)
     assert resumed.state == play.state
     assert [r.event for r in resumed.records] == play.events
     resumed.close()

@@ -6,8 +6,9 @@ import pytest
 from tabletop_helpers import Driver, of
 
 from tabletop.engine.evolve import evolve
+from tabletop.engine.formulas import budget_recovery, development, displacement
 from tabletop.engine.game import Game
-from tabletop.engine.resolve import budget_recovery, development, displacement, region_outcomes
+from tabletop.engine.resolve import region_outcomes
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
 from tabletop.model.state import clone_state

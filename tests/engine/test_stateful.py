@@ -26,6 +26,7 @@ from hypothesis.stateful import (
 )
 from tabletop_helpers import SCENARIO, fixed_clock, write_tiny
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine import Exercise, legal_actions
 from tabletop.engine.game import Game
 from tabletop.engine.legal import open_proposals_for
@@ -124,11 +125,10 @@ class ExerciseMachine(RuleBasedStateMachine):
                 if o.handler == "deploy":
                     most = self.state.agencies[agency].resources[str(kw["resource"])]
                 share = data.draw(st.sampled_from([0.1, 0.5, 1.0]), label="share")
-                # Rounded down: budgets recover by fractions (64.375), never ask for more.
+                # Rounded down to cents (rounding up could ask for more than is available);
+                # below a cent, all there is.
                 amount = math.floor(min(most, 1e4) * share * 100) / 100
-                if amount < 0.01:
-                    return  # nothing left worth an action (a budget of 0.005)
-                kw["amount"] = amount
+                kw["amount"] = amount if amount > 0 else most
         self.accept(cm.TakeAction(agency=agency, action=o.action, **kw))  # type: ignore[arg-type]
 
     @precondition(lambda self: self.ex is not None and self.player_can_act())
@@ -301,7 +301,7 @@ class ExerciseMachine(RuleBasedStateMachine):
             if self.ex is not None:
                 live = self.ex.state
                 self.ex.close()
-                resumed = Exercise.resume(self.path, clock=fixed_clock)
+                resumed = resume_exercise(self.path, clock=fixed_clock)
                 try:
                     assert resumed.state == live
                     assert [r.event for r in resumed.records] == [r.event for r in self.ex.records]

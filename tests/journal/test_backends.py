@@ -297,6 +297,7 @@ def test_an_edited_event_breaks_the_chain_in_postgresql(pg_url: str) -> None:
 
 def test_an_exercise_plays_and_resumes_in_postgresql(pg_server, game) -> None:
     """A URL without ?exercise= names a fresh exercise id, as a file name would be made."""
+    from tabletop.app.journals import resume_exercise
     from tabletop.engine.exercise import Exercise
     from tabletop.journal import new_journal_target
     from tabletop.model import commands as cm
@@ -309,7 +310,7 @@ def test_an_exercise_plays_and_resumes_in_postgresql(pg_server, game) -> None:
     ex.close()
     if again == url:  # same second: the next id is numbered
         assert new_journal_target(pg_server.url, game.scenario.scenario.id, "play") != url
-    back = Exercise.resume(url)
+    back = resume_exercise(url)
     try:
         assert back.state == back.replayed()
         assert back.records[-1].event.kind == "observation_recorded"

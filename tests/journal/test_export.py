@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from tabletop_helpers import Driver
 
+from tabletop.app.journals import resume_exercise
 from tabletop.cli import main
-from tabletop.engine import Exercise
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError
 from tabletop.journal import Journal
@@ -59,7 +59,7 @@ def test_export_copies_everything_while_the_exercise_runs(game: Game, tmp_path: 
         with Journal(out) as copy:
             assert copy.read() == d.ex.records
         # The copy resumes like the original.
-        again = Exercise.resume(out)
+        again = resume_exercise(out)
         assert again.state == d.state
         again.close()
         with pytest.raises(JournalError, match="already exists"):

@@ -11,6 +11,7 @@ import pytest
 from tabletop_helpers import SCENARIO, Driver, fixed_clock
 
 from tabletop import ENGINE_VERSION
+from tabletop.app.journals import resume_exercise
 from tabletop.engine import Exercise
 from tabletop.engine.game import Game
 from tabletop.errors import JournalError, StaleWriter
@@ -76,7 +77,7 @@ def test_resume_folds_to_the_same_state(journaled: Driver, tmp_path: Path) -> No
     journaled.act("monitor", region="linhe")
     journaled.submit(cm.UndoTurn())
     live = journaled.state
-    again = Exercise.resume(tmp_path / "ex.tabletop", clock=fixed_clock)
+    again = resume_exercise(tmp_path / "ex.tabletop", clock=fixed_clock)
     try:
         assert again.state == live
         assert again.last_seq == journaled.ex.last_seq
@@ -90,7 +91,7 @@ def test_unknown_future_event_version_is_refused(journaled: Driver, tmp_path: Pa
     db = journaled.ex.journal._db
     db.execute("UPDATE events SET v = 99 WHERE seq = 3")
     with pytest.raises(JournalError) as info:
-        Exercise.resume(tmp_path / "ex.tabletop")
+        resume_exercise(tmp_path / "ex.tabletop")
     assert str(info.value) == (
         f"{tmp_path / 'ex.tabletop'}: event 3 (round_started) has version 99; "
         "this engine reads up to 2: upgrade tabletop"
@@ -116,7 +117,7 @@ def test_changed_scenario_is_refused_on_resume(project_copy: Path, tmp_path: Pat
     Driver(load_game(scenario), journal).ex.close()
     scenario.write_text(scenario.read_text().replace("seed = 20261124", "seed = 1"))
     with pytest.raises(JournalError) as info:
-        Exercise.resume(journal)
+        resume_exercise(journal)
     assert str(info.value) == (
         f"{journal}: the scenario file {scenario} changed since the exercise started; "
         "restore it (the journal records its sha256) to resume"
@@ -132,7 +133,7 @@ def test_changed_rule_pack_is_refused_on_resume(project_copy: Path, tmp_path: Pa
     with pytest.raises(
         JournalError, match="the rule pack of .* changed since the exercise started"
     ):
-        Exercise.resume(journal)
+        resume_exercise(journal)
 
 
 def test_resume_finds_a_relative_scenario_from_another_directory(
@@ -145,7 +146,7 @@ def test_resume_finds_a_relative_scenario_from_another_directory(
     d.act("monitor", region="linhe")
     d.ex.close()
     monkeypatch.chdir(tmp_path)
-    again = Exercise.resume(journal)
+    again = resume_exercise(journal)
     try:
         assert again.state == d.state
     finally:
@@ -165,7 +166,7 @@ def test_non_journal_files_are_refused(tmp_path: Path) -> None:
         Journal(tmp_path / "missing.tabletop")
     with pytest.raises(JournalError, match="has no exercise_started event"):
         Journal(tmp_path / "empty.tabletop", create=True).close()
-        Exercise.resume(tmp_path / "empty.tabletop")
+        resume_exercise(tmp_path / "empty.tabletop")
 
 
 def test_a_journal_of_another_format_is_refused(journaled: Driver, tmp_path: Path) -> None:
@@ -213,7 +214,7 @@ def test_duplicate_decision_id_is_stored_once(journaled: Driver, tmp_path: Path)
     ).fetchone()
     assert rows[0] == 1
     # Another process retrying the same decision gets the stored records too.
-    again = Exercise.resume(tmp_path / "ex.tabletop")
+    again = resume_exercise(tmp_path / "ex.tabletop")
     try:
         assert [r.seq for r in again.submit(command)] == [r.seq for r in first]
         assert len(again.records) == len(journaled.ex.records)
@@ -232,7 +233,7 @@ def test_journal_append_refuses_a_stored_decision(journaled: Driver) -> None:
 
 
 def test_stale_writer(journaled: Driver, tmp_path: Path) -> None:
-    other = Exercise.resume(tmp_path / "ex.tabletop")
+    other = resume_exercise(tmp_path / "ex.tabletop")
     try:
         journaled.act("monitor", region="linhe")
         n = len(other.records)
@@ -248,7 +249,7 @@ def test_stale_writer(journaled: Driver, tmp_path: Path) -> None:
 
 
 def test_refresh_refolds_after_an_undo_elsewhere(journaled: Driver, tmp_path: Path) -> None:
-    other = Exercise.resume(tmp_path / "ex.tabletop")
+    other = resume_exercise(tmp_path / "ex.tabletop")
     try:
         journaled.act("monitor", region="linhe")
         journaled.submit(cm.UndoTurn())
@@ -263,7 +264,7 @@ def test_a_copied_journal_resumes(journaled: Driver, tmp_path: Path) -> None:
     journaled.act("monitor", region="linhe")
     journaled.ex.close()
     shutil.copy(tmp_path / "ex.tabletop", tmp_path / "copy.tabletop")
-    again = Exercise.resume(tmp_path / "copy.tabletop")
+    again = resume_exercise(tmp_path / "copy.tabletop")
     try:
         assert again.state == journaled.state
     finally:
@@ -273,7 +274,7 @@ def test_a_copied_journal_resumes(journaled: Driver, tmp_path: Path) -> None:
 def test_retry_of_a_decision_another_terminal_stored_updates_the_state(
     journaled: Driver, tmp_path: Path
 ) -> None:
-    other = Exercise.resume(tmp_path / "ex.tabletop")
+    other = resume_exercise(tmp_path / "ex.tabletop")
     try:
         command = cm.TakeAction(agency="mem", action="monitor", region="linhe", decision_id="k-1")
         journaled.ex.submit(command)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 
@@ -22,12 +23,12 @@ EACH = 15
 
 CHILD = """
 import sys
-from tabletop.engine.exercise import Exercise
+from tabletop.app.journals import resume_exercise
 from tabletop.errors import JournalError, StaleWriter
 from tabletop.model import commands as cm
 
 target, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-ex = Exercise.resume(target)
+ex = resume_exercise(target)
 for n in range(count):
     did = f"{tag}-{n}"
     while True:
@@ -64,7 +65,7 @@ def test_writer_processes_lose_duplicate_and_reorder_nothing(target: str) -> Non
         assert p.returncode == 0, err
         assert "Traceback" not in err
         acked[f"p{i}"] = out.split()
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         ids = [r.decision_id for r in ex.records if r.event.kind == "observation_recorded"]
         assert sorted(ids) == sorted(d for v in acked.values() for d in v)

@@ -264,7 +264,7 @@ CASES = {
         'rules = "nonesuch"',
         "scenario.rules",
         "rule pack 'nonesuch' not found (looked for rules/nonesuch.toml beside the scenarios "
-        "folder and in the project)",
+        "folder and among the bundled packs)",
         'rules = "nonesuch"',
     ),
     "unknown stage override": Case(

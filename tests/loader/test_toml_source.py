@@ -1,4 +1,4 @@
-"""Tests for :mod:`tabletop.loader.source`: locating keys and readable problems."""
+"""Tests for :mod:`tabletop.loader.source` and :mod:`tabletop.loader.messages`: locating keys and readable problems."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from tabletop.errors import Problem, ScenarioError
-from tabletop.loader.source import (
-    Loc,
-    TomlSource,
-    did_you_mean,
-    dotted,
-    problems_from_validation,
-)
+from tabletop.errors import Problem, ScenarioError, did_you_mean
+from tabletop.loader.messages import problems_from_validation
+from tabletop.loader.source import Loc, TomlSource, dotted
 
 # ---------------------------------------------------------------------------
 # Helpers

@@ -38,7 +38,7 @@ def test_report_of_2000_decisions_is_complete_in_every_format() -> None:
     play_to_end(ex, parse_policies("random", game.order))
     decisions = sum(1 for r in ex.records if r.event.kind in DECISIONS)
     assert decisions >= 2000
-    clear_cache()
+    clear_cache(game)
     report = build_report(game, ex.records)
     data = json.loads(render(report, "json"))
     # Every decision is counted and on the timeline; every agency is in the report.

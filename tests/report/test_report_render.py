@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from report_fixtures import fixed_clock, played, typhoon
@@ -132,14 +130,3 @@ def test_report_of_an_exercise_still_running_with_facilitator_events() -> None:
     assert [st.stage for st in report.timeline] == ["gestation", "outbreak"]
     for fmt in ("md", "html", "json"):
         assert render(report, fmt)
-
-
-def test_scoring_and_report_never_import_textual() -> None:
-    code = (
-        "import sys\n"
-        "import tabletop.scoring, tabletop.report, tabletop.cli.report\n"
-        "import tabletop.report.render, tabletop.report.charts, tabletop.report.load\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "assert not bad, bad\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tabletop_helpers import SCENARIO
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine import Exercise
 from tabletop.loader import load_game
 from tabletop.model import commands as cm
@@ -31,7 +32,7 @@ def test_adhoc_injects_and_refusals_in_the_report(tmp_path: Path) -> None:
     assert "Facilitator action 'adjudicate' refused to agency:county: no role" in md
     assert "2468" not in md and "facilitator_pin_set" not in md
     # The journal folds back to the same state.
-    again = Exercise.resume(tmp_path / "j.tabletop")
+    again = resume_exercise(tmp_path / "j.tabletop")
     assert again.state == ex.state
     again.close()
     ex.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tabletop.app.journals import resume_exercise
 from tabletop.bots import parse_policies, play_to_end
 from tabletop.engine.exercise import Exercise
 from tabletop.errors import StaleWriter
@@ -33,11 +34,12 @@ OBSERVER = """
 import sys, time
 from pathlib import Path
 from tabletop.engine.exercise import Exercise
+from tabletop.app.journals import resume_exercise
 from tabletop.errors import StaleWriter
 from tabletop.model import commands as cm
 
 path, tag, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
-ex = Exercise.resume(path)
+ex = resume_exercise(path)
 while not go.exists():
     time.sleep(0.001)
 stale = 0
@@ -58,9 +60,10 @@ HOTSEAT = """
 import sys, time
 from tabletop.bots import cooperative, play_turn
 from tabletop.engine.exercise import Exercise
+from tabletop.app.journals import resume_exercise
 
 path, mine = sys.argv[1], set(sys.argv[2].split(","))
-ex = Exercise.resume(path)
+ex = resume_exercise(path)
 deadline = time.monotonic() + 60
 turns = 0
 while time.monotonic() < deadline:
@@ -79,9 +82,10 @@ sys.exit("timed out")
 SUBMIT_ONCE = """
 import sys
 from tabletop.engine.exercise import Exercise
+from tabletop.app.journals import resume_exercise
 from tabletop.model import commands as cm
 
-ex = Exercise.resume(sys.argv[1])
+ex = resume_exercise(sys.argv[1])
 records = ex.submit(cm.AddObservation(text="from the child", decision_id=sys.argv[2]))
 print(len(records), records[0].seq)
 """
@@ -138,7 +142,7 @@ def test_stale_journal_append_is_rejected(journal: Path) -> None:
 
 
 def test_stale_exercise_is_rejected_then_refresh_and_retry(journal: Path) -> None:
-    first, second = Exercise.resume(journal), Exercise.resume(journal)
+    first, second = resume_exercise(journal), resume_exercise(journal)
     try:
         agency = first.state.active
         assert agency is not None
@@ -161,7 +165,7 @@ def test_stale_exercise_is_rejected_then_refresh_and_retry(journal: Path) -> Non
 
 
 def test_stale_writer_across_processes(journal: Path) -> None:
-    mine = Exercise.resume(journal)
+    mine = resume_exercise(journal)
     try:
         out = _finish(_child(SUBMIT_ONCE, str(journal), "child-1"))
         assert int(out.split()[1]) == mine.last_seq + 1
@@ -178,7 +182,7 @@ def test_stale_writer_across_processes(journal: Path) -> None:
 
 
 def test_duplicate_decision_id_is_stored_once(journal: Path) -> None:
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         command = cm.AddObservation(text="twice", decision_id="obs-1")
         one = ex.submit(command)
@@ -195,7 +199,7 @@ def test_duplicate_decision_id_is_stored_once(journal: Path) -> None:
 
 
 def test_duplicate_decision_id_across_processes(journal: Path) -> None:
-    stale = Exercise.resume(journal)
+    stale = resume_exercise(journal)
     try:
         out = _finish(_child(SUBMIT_ONCE, str(journal), "shared-1"))
         count, seq = (int(x) for x in out.split())
@@ -238,7 +242,7 @@ def test_two_processes_append_concurrently_without_loss_or_duplicates(
     assert max(int(o.split()[1]) for o in outs) == len(records)
     assert stale_retries >= 0  # usually > 0: the writers did collide
     _intact(journal)
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         assert ex.state.observations == 2 * count
         assert ex.replayed() == ex.state
@@ -254,7 +258,7 @@ def test_two_terminals_play_hot_seat_like_one(journal: Path) -> None:
     turns = [int(_finish(p)) for p in procs]
     assert all(t > 0 for t in turns)
     _intact(journal)
-    shared = Exercise.resume(journal)
+    shared = resume_exercise(journal)
     try:
         assert shared.state.phase == "ended"
         alone = Exercise.new(game, None, seed=7)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 
@@ -37,11 +38,12 @@ CHILD = """
 import random, sys
 from tabletop.bots import cooperative
 from tabletop.engine.exercise import Exercise
+from tabletop.app.journals import resume_exercise
 from tabletop.errors import IllegalCommand
 from tabletop.model import commands as cm
 
 path, tag = sys.argv[1], sys.argv[2]
-ex = Exercise.resume(path)
+ex = resume_exercise(path)
 n = 0
 
 def submit(command):
@@ -118,7 +120,7 @@ def test_sigkilled_writer_loses_no_acknowledged_decision(tmp_path: Path, target:
         acked += got
     assert len(acked) >= KILLS
 
-    ex = Exercise.resume(path)
+    ex = resume_exercise(path)
     try:
         stored = [r.decision_id for r in ex.records]
         missing = sorted(set(acked) - set(stored))

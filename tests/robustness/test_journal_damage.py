@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hostile import edit
 
+from tabletop.app.journals import resume_exercise
 from tabletop.bots import parse_policies, play_to_end
 from tabletop.cli import main
 from tabletop.engine.exercise import Exercise
@@ -63,7 +64,7 @@ def test_damaged_journals_get_a_clear_message(
         if codes[argv[0]] == 1 and argv[0] != "journal":
             assert f"{path}:" in err
     try:
-        Exercise.resume(path).close()
+        resume_exercise(path).close()
         resumed = True
     except JournalError:  # a TabletopError: shown as a message everywhere
         resumed = False
@@ -87,7 +88,7 @@ def test_an_unreadable_row_is_journal_damaged_and_check_counts_the_rest(
     with pytest.raises(
         JournalDamaged, match=rf"event {n - 1} \(observation_recorded\) is unreadable"
     ):
-        Exercise.resume(path)
+        resume_exercise(path)
     result = check_journal(path)
     assert not result.ok and result.readable == n - 2
     assert main(["journal", "check", str(path)]) == 1
@@ -106,7 +107,7 @@ def test_sqlite_errors_while_reading_are_journal_damaged(
     b[len(b) // 2 :] = b"\xff" * (len(b) - len(b) // 2)
     path.write_bytes(bytes(b))
     with pytest.raises(JournalError) as info:
-        Exercise.resume(path)
+        resume_exercise(path)
     assert "internal error" not in str(info.value)
     assert "journal check" in str(info.value)
 
@@ -168,7 +169,7 @@ def test_text_that_is_not_utf8_names_its_event(game: Game, tmp_path: Path) -> No
         n,
     )
     with pytest.raises(JournalError) as info:
-        Exercise.resume(path)
+        resume_exercise(path)
     assert f"event {n} (observation_recorded)" in str(info.value)
     # read with U+FFFD in place of the byte: the hash no longer matches, at that event
     result = check_journal(path)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hostile import rewrite
 
+from tabletop.app.journals import resume_exercise
 from tabletop.cli import main
 from tabletop.engine.exercise import Exercise
 from tabletop.engine.game import Game
@@ -45,7 +46,7 @@ def resume_within(path: Path, seconds: float = 20.0) -> BaseException | None:
 
     def work() -> None:
         try:
-            Exercise.resume(path).close()
+            resume_exercise(path).close()
             out.append(None)
         except BaseException as exc:  # noqa: BLE001 - handed back to the test
             out.append(exc)
@@ -123,6 +124,7 @@ def test_a_scenario_that_fails_at_start_leaves_no_journal(
 KILLED = """
 import os, signal, sys
 from tabletop.engine.exercise import Exercise
+from tabletop.app.journals import resume_exercise
 from tabletop.loader.game import load_game
 
 game = load_game(sys.argv[1])
@@ -153,7 +155,7 @@ def test_a_kill_during_creation_leaves_no_journal_and_the_path_reusable(
     assert all(name.startswith(".ex.tabletop.") and ".partial" in name for name in leftovers)
     ex = Exercise.new(game, path)  # the path can be used again
     ex.close()
-    again = Exercise.resume(path)
+    again = resume_exercise(path)
     assert again.records[0].event.kind == "exercise_started"
     again.close()
 

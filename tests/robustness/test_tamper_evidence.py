@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tabletop.app.journals import resume_exercise
 from tabletop.cli import main
 from tabletop.engine.exercise import Exercise
 from tabletop.engine.game import Game
@@ -67,7 +68,7 @@ def test_an_edited_event_is_found_everywhere(
         seq,
     )
     with pytest.raises(JournalTampered) as info:
-        Exercise.resume(journal)
+        resume_exercise(journal)
     assert info.value.seq == seq
     assert f"tamper evidence broken at event {seq} (observation_recorded)" in str(info.value)
     assert main(["replay", str(journal)]) == 0
@@ -88,7 +89,7 @@ def test_editing_a_column_breaks_the_chain_too(journal: Path) -> None:
     seq = seq_of(journal, "note 2")
     edit(journal, "UPDATE events SET at = '2000-01-01T00:00:00+00:00' WHERE seq = ?", seq)
     with pytest.raises(JournalTampered) as info:
-        Exercise.resume(journal)
+        resume_exercise(journal)
     assert info.value.seq == seq
 
 
@@ -96,22 +97,22 @@ def test_a_deleted_event_is_found(journal: Path) -> None:
     seq = seq_of(journal, "note 1")
     edit(journal, "DELETE FROM events WHERE seq = ?", seq)
     with pytest.raises(JournalTampered, match=f"event {seq} is missing"):
-        Exercise.resume(journal)
+        resume_exercise(journal)
 
 
 def test_appends_continue_the_chain_and_replay_verifies(journal: Path) -> None:
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     ex.submit(cm.AddObservation(text="after resume"))
     ex.close()
-    again = Exercise.resume(journal)
+    again = resume_exercise(journal)
     assert again.integrity is not None and again.integrity.ok
     assert again.integrity.events == len(again.records)
     again.close()
 
 
 def test_refresh_verifies_what_other_writers_appended(journal: Path) -> None:
-    reader = Exercise.resume(journal)
-    writer = Exercise.resume(journal)
+    reader = resume_exercise(journal)
+    writer = resume_exercise(journal)
     writer.submit(cm.AddObservation(text="from the other terminal"))
     writer.close()
     reader.refresh()
@@ -149,7 +150,7 @@ def test_format_1_journals_read_without_tamper_evidence(
     ex.submit(cm.AddObservation(text="old"))
     path = tmp_path / "old.tabletop"
     make_v1(path, ex.records)
-    old = Exercise.resume(path)
+    old = resume_exercise(path)
     assert old.state == ex.state
     assert old.integrity is not None and not old.integrity.chained and old.integrity.ok
     old.submit(cm.AddObservation(text="appended to a format-1 journal"))
@@ -166,7 +167,7 @@ def test_nan_and_inf_never_enter_a_journal(journal: Path, game: Game) -> None:
         cm.Adjudicate(target="regions.coastal_city.hazard", value=float("nan"), reason="x")
     with pytest.raises(ValidationError):
         cm.TakeAction(agency="mem", action="invest_prevention", amount=float("inf"))
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     before = list(ex.records)
     region = next(iter(game.scenario.regions))
     sneaky = cm.Adjudicate.model_construct(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -160,15 +158,6 @@ def test_workers_give_the_same_results_as_one_process() -> None:
     for key in ("seconds", "runs_per_second", "workers"):
         a.pop(key), b.pop(key)
     assert a == b
-
-
-def test_simulate_is_headless() -> None:
-    code = (
-        "import sys, tabletop.simulate, tabletop.cli.simulate; "
-        "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]; "
-        "assert not bad, bad"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_worker_refuses_a_scenario_that_changed() -> None:

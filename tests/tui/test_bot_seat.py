@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tabletop_helpers import ROOT as PROJECT_ROOT
 from tui_helpers import end_turn, screen_text
 
+from tabletop.app.session import Session
 from tabletop.bots import POLICY_FUNCTIONS, play_turn
 from tabletop.engine.exercise import Exercise
 from tabletop.errors import TabletopError
-from tabletop.loader.game import PROJECT_ROOT, load_game
+from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.bot_seat import BotTurn, parse_bot_seats
@@ -18,7 +20,6 @@ from tabletop.tui.screens.bot_turn import BotTurnScreen
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.results import RoundResultsScreen
 from tabletop.tui.screens.turn import TurnScreen
-from tabletop.tui.session import Session
 
 SIZE = (120, 40)
 DEFAULT = PROJECT_ROOT / "scenarios" / "typhoon-two-provinces.toml"

@@ -18,6 +18,7 @@ from rich.console import Console
 from textual.widgets import Input, LoadingIndicator, Static
 from tui_helpers import TINY, screen_text
 
+from tabletop.app.journals import resume_exercise
 from tabletop.bots import cooperative, play_to_end
 from tabletop.engine.exercise import Exercise
 from tabletop.journal import Journal
@@ -76,7 +77,7 @@ def journal(scenario: Path, tmp_path: Path) -> Path:
 
 def resumed_app(journal: Path) -> tuple[TabletopApp, Report]:
     """The app on the resumed (finished) journal, and the report the test expects."""
-    ex = Exercise.resume(journal, clock=lambda: FIXED)
+    ex = resume_exercise(journal, clock=lambda: FIXED)
     expected = build_report(ex.game, list(ex.records))
     app = TabletopApp(exercise=ex, poll_interval=0)
     return app, expected

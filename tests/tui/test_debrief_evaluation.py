@@ -13,6 +13,7 @@ from test_debrief import journal, notes, plain, ready, resumed_app, scenario  # 
 from textual.widgets import Input, Static, TextArea
 from tui_helpers import screen_text
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine.exercise import Exercise
 from tabletop.journal import Journal
 from tabletop.loader.game import load_game
@@ -231,7 +232,7 @@ def test_report_of_the_tui_journal_has_the_feedback(journal: Path) -> None:  # n
     """The CLI-less round trip: a form journaled by the engine shows in build_report."""
     from tabletop.model import commands as cm
 
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         ex.submit(cm.SubmitFeedback(agency="alpha", strengths="fast", ratings={"realism": 2}))
         report = build_report(ex.game, list(ex.records))

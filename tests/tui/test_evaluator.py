@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tabletop_helpers import ROOT as PROJECT_ROOT
 from textual.widgets import Input, Select
 from tui_helpers import screen_text
 
+from tabletop.app.journals import resume_exercise
+from tabletop.app.session import Session
 from tabletop.engine.exercise import Exercise
-from tabletop.loader.game import PROJECT_ROOT, load_game
+from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
 from tabletop.roles import MSG_EVALUATOR_TERMINAL
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.evaluator import EvaluatorScreen
 from tabletop.tui.screens.facilitator import ObservationForm
 from tabletop.tui.screens.rating import RatingForm
-from tabletop.tui.session import Session
 from tabletop.tui.widgets.log import DecisionLog
 from tabletop.tui.widgets.menu import Menu
 
@@ -34,7 +36,7 @@ async def test_the_evaluator_sees_the_public_picture_and_notes(
     journal = tmp_path / "shared.tabletop"
     host = Exercise.new(load_game(tiny_scenario), journal)
     host.submit(cm.AddObservation(text="alpha hesitates", author="eva"))
-    app = TabletopApp(exercise=Exercise.resume(journal), attach_as="evaluator", poll_interval=0)
+    app = TabletopApp(exercise=resume_exercise(journal), attach_as="evaluator", poll_interval=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, EvaluatorScreen)
@@ -95,7 +97,7 @@ async def test_the_evaluator_sees_the_public_picture_and_notes(
 async def test_the_evaluator_rates_objectives_live(tmp_path: Path) -> None:
     journal = tmp_path / "shared.tabletop"
     host = Exercise.new(load_game(DEFAULT), journal)
-    app = TabletopApp(exercise=Exercise.resume(journal), attach_as="evaluator", poll_interval=0)
+    app = TabletopApp(exercise=resume_exercise(journal), attach_as="evaluator", poll_interval=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen

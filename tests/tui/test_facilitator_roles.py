@@ -8,6 +8,8 @@ import pytest
 from textual.widgets import Input, Select, SelectionList
 from tui_helpers import PIN, dom_text, end_turn, screen_text
 
+from tabletop.app.journals import resume_exercise
+from tabletop.app.session import Session
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
@@ -18,7 +20,6 @@ from tabletop.tui.screens.forms import ConfirmDialog
 from tabletop.tui.screens.handover import HandoverScreen
 from tabletop.tui.screens.pin import PinDialog, PinSetupDialog
 from tabletop.tui.screens.turn import TurnScreen
-from tabletop.tui.session import Session
 
 SIZE = (120, 40)
 
@@ -52,7 +53,7 @@ async def test_an_agency_terminal_never_steers(
     # Something alpha could undo, and a PIN on the hot-seat terminal: neither helps beta.
     host.submit(cm.TakeAction(agency="alpha", action="monitor", region="downstream"))
     Session(host).set_pin(PIN)
-    app = TabletopApp(exercise=Exercise.resume(journal), attach_as="beta", poll_interval=0)
+    app = TabletopApp(exercise=resume_exercise(journal), attach_as="beta", poll_interval=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TurnScreen)
@@ -259,7 +260,7 @@ async def test_a_new_exercise_starts_with_the_pin(tiny_scenario: Path, tmp_path:
         pins = [r.event for r in j.read() if r.event.kind == "facilitator_pin_set"]
     assert len(pins) == 1 and "1246" not in pins[0].model_dump_json()
     # A resumed hot-seat terminal knows the PIN from the journal.
-    again = Session(Exercise.resume(journal))
+    again = Session(resume_exercise(journal))
     assert again.lock.has_pin and not again.may_steer
     assert not again.unlock("2468") and again.unlock("1246") and again.may_steer
     again.close()

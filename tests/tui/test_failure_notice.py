@@ -9,6 +9,7 @@ from rich.console import Console
 from textual.widgets import Select, Static
 from tui_helpers import PIN, TINY, reveal_turn
 
+from tabletop.app.session import EXPRESSION_FAILED
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
@@ -16,7 +17,6 @@ from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.facilitator import ReleaseInjectForm
 from tabletop.tui.screens.handover import HandoverScreen
-from tabletop.tui.session import EXPRESSION_FAILED
 
 SIZE = (120, 40)
 #: In round 1 the lower bound 2 is above the upper bound: the effect fails when evaluated.

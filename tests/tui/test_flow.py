@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tui_helpers import dom_text
 
+from tabletop.app.session import Session
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
@@ -14,7 +15,6 @@ from tabletop.tui.screens.briefing import BriefingScreen
 from tabletop.tui.screens.debrief import DebriefScreen
 from tabletop.tui.screens.facilitator import ObservationForm
 from tabletop.tui.screens.handover import HandoverScreen
-from tabletop.tui.session import Session
 
 SIZE = (120, 40)
 

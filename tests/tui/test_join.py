@@ -8,6 +8,8 @@ import pytest
 from textual.widgets import Input, Select
 from tui_helpers import dom_text, screen_text
 
+from tabletop.app.journals import resume_exercise
+from tabletop.app.session import Session, issue_codes, join_refusal
 from tabletop.cli import main
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
@@ -15,7 +17,6 @@ from tabletop.roles import MSG_CODE_NEEDED, MSG_WRONG_CODE
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.join import JoinScreen
 from tabletop.tui.screens.turn import TurnScreen
-from tabletop.tui.session import Session, issue_codes, join_refusal
 
 SIZE = (120, 40)
 ALPHA_SECRET = "the dam is weaker than anyone knows"
@@ -45,7 +46,7 @@ def test_without_codes_attaching_works_as_before_but_not_as_facilitator(
 ) -> None:
     journal = tmp_path / "plain.tabletop"
     Exercise.new(load_game(tiny_scenario), journal).close()
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         assert join_refusal(ex, "alpha", None) is None
         assert join_refusal(ex, "evaluator", None) is None
@@ -57,7 +58,7 @@ def test_without_codes_attaching_works_as_before_but_not_as_facilitator(
 
 def test_a_wrong_code_is_refused_journaled_and_changes_nothing_else(shared) -> None:
     journal, codes = shared
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         before = ex.replayed()
         assert join_refusal(ex, "alpha", None) == MSG_CODE_NEEDED.format(seat="alpha")
@@ -70,14 +71,14 @@ def test_a_wrong_code_is_refused_journaled_and_changes_nothing_else(shared) -> N
     finally:
         ex.close()
     # The refusal is in the journal for every other terminal too.
-    again = Exercise.resume(journal)
+    again = resume_exercise(journal)
     assert refusals(again) == [("join", "alpha", "wrong join code")]
     again.close()
 
 
 def test_the_facilitator_seat_steers_but_plays_no_agency(shared) -> None:
     journal, codes = shared
-    session = Session.for_seat(Exercise.resume(journal), "facilitator")
+    session = Session.for_seat(resume_exercise(journal), "facilitator")
     try:
         assert session.may_steer and not session.hot_seat
         from tabletop.model import commands as cm
@@ -92,7 +93,7 @@ async def test_the_join_screen_asks_the_seat_and_code_then_shows_only_that_agenc
     shared,
 ) -> None:
     journal, codes = shared
-    app = TabletopApp(exercise=Exercise.resume(journal), join=True, poll_interval=0)
+    app = TabletopApp(exercise=resume_exercise(journal), join=True, poll_interval=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, JoinScreen)
@@ -122,7 +123,7 @@ def test_attach_with_a_wrong_code_is_one_clear_sentence(shared, capsys) -> None:
     err = capsys.readouterr().err
     assert rc == 1
     assert "Wrong join code for alpha" in err and "Traceback" not in err
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     assert refusals(ex) == [("join", "alpha", "wrong join code")]
     ex.close()
 
@@ -135,7 +136,7 @@ def test_journal_codes_prints_each_code_once_and_stores_hashes(shared, capsys) -
     new = {seat: code for seat, code in lines}
     assert set(new) == {"alpha", "beta", "facilitator", "evaluator"}
     assert journal.read_bytes().find(new["alpha"].encode()) == -1
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     try:
         assert join_refusal(ex, "alpha", new["alpha"]) is None
         assert join_refusal(ex, "alpha", old["alpha"]) is not None  # replaced

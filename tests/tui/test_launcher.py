@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from tabletop.app.session import Session
+from tabletop.app.workspace import find_journals, find_scenarios
 from tabletop.engine.exercise import Exercise
 from tabletop.errors import JournalError
 from tabletop.loader.game import load_game
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.handover import HandoverScreen
-from tabletop.tui.screens.start import StartScreen, find_journals, find_scenarios
-from tabletop.tui.session import Session
+from tabletop.tui.screens.start import StartScreen
 
 SIZE = (120, 40)
 

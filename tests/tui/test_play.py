@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, SelectionList
 from tui_helpers import dom_text, screen_text, set_start_pin
 
+from tabletop.app.journals import resume_exercise
 from tabletop.engine.exercise import Exercise
 from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
@@ -152,7 +153,7 @@ async def test_full_exercise_with_agreement_and_broken_commitment(
         assert "Debrief" in text
         assert "full.tabletop" in text
     # Everything the screen acknowledged is in the journal.
-    replayed = Exercise.resume(journal)
+    replayed = resume_exercise(journal)
     try:
         assert replayed.state.phase == "ended"
         assert any(r.event.kind == "agreement_activated" for r in replayed.records)
@@ -204,7 +205,7 @@ async def test_resume_after_teardown_mid_round(tiny_scenario: Path, tmp_path: Pa
         assert app.session is not None
         before = len(app.session.records)
     # The app is gone mid-round (as if the terminal was killed); resume the journal.
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     assert len(ex.records) == before
     app2 = TabletopApp(exercise=ex, poll_interval=0)
     async with app2.run_test(size=SIZE) as pilot:
@@ -273,7 +274,7 @@ async def test_attached_terminals_poll_and_handle_stale_writes(
 ) -> None:
     journal = tmp_path / "shared.tabletop"
     host = Exercise.new(load_game(tiny_scenario), journal)  # another terminal, here a plain object
-    ex = Exercise.resume(journal)
+    ex = resume_exercise(journal)
     app = TabletopApp(exercise=ex, attach_as="beta", poll_interval=0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tabletop_helpers import ROOT as PROJECT_ROOT
 from textual.widgets import Input, SelectionList
 from tui_helpers import PIN, TINY, reveal_turn
 
 from tabletop.bots import cooperative, play_to_end
 from tabletop.engine.exercise import Exercise
-from tabletop.loader.game import PROJECT_ROOT, load_game
+from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.debrief import DebriefScreen

@@ -9,13 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
+from tabletop_helpers import ROOT as PROJECT_ROOT
 from textual.widgets import Button, Input, SelectionList
 from tui_helpers import PIN, reveal_turn, screen_text
 
+from tabletop.app.journals import resume_exercise
 from tabletop.describe import fmt_amount, time_text, warning_phrase
 from tabletop.engine.exercise import Exercise
 from tabletop.engine.view import agency_view
-from tabletop.loader.game import PROJECT_ROOT, load_game
+from tabletop.loader.game import load_game
 from tabletop.model import commands as cm
 from tabletop.tui.app import TabletopApp
 from tabletop.tui.screens.forms import ActionForm, ConfirmDialog
@@ -305,7 +307,7 @@ async def test_round_results_are_not_shown_again_after_a_resume(
     ex.submit(cm.EndTurn(agency="alpha"))
     ex.submit(cm.EndTurn(agency="beta"))
     ex.close()
-    app = TabletopApp(exercise=Exercise.resume(journal), poll_interval=0)
+    app = TabletopApp(exercise=resume_exercise(journal), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HandoverScreen)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from tabletop_helpers import ROOT as PROJECT_ROOT
 from textual.app import App
 from textual.pilot import Pilot
 
-from tabletop.loader.game import PROJECT_ROOT
 from tabletop.tui.screens.turn import TurnScreen
 
 RULES = (PROJECT_ROOT / "rules" / "standard.toml").resolve()

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from tabletop.app.session import Session
 from tabletop.tui.bot_seat import BotStep, BotTurn
-from tabletop.tui.session import Session
 from tabletop.tui.text import stage_label
 from tabletop.tui.widgets.status import KeyBar
 

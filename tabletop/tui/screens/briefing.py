@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tabletop.tui.session import Session
+from tabletop.app.session import Session
 
 
 class BriefingScreen(Screen[None]):

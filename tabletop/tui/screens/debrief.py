@@ -19,7 +19,6 @@ every other decision.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -37,13 +36,14 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from tabletop.app.exports import Exported, export_report, report_paths
+from tabletop.app.session import Session
 from tabletop.describe import agency_name
 from tabletop.engine.game import Game
-from tabletop.errors import TabletopError
 from tabletop.model import commands as cm
 from tabletop.model.evaluation import FEEDBACK_QUESTIONS, FEEDBACK_SHORT, PLAN_STATUSES
 from tabletop.model.events import Record
-from tabletop.report import FORMATS, Report, build_report, render_bytes
+from tabletop.report import FORMATS, Report, build_report
 from tabletop.report.model import Feedback, Finding, PlanItem
 from tabletop.scoring.models import ObjectiveRating, ScoreCard
 from tabletop.scoring.rating import RATING_TITLES
@@ -52,7 +52,6 @@ from tabletop.tui.messages import Decide
 from tabletop.tui.screens.evaluation import FeedbackForm, PlanForm
 from tabletop.tui.screens.forms import ChooseDialog
 from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
-from tabletop.tui.session import Session
 from tabletop.tui.text import log_lines
 from tabletop.tui.widgets.log import DecisionLog
 from tabletop.tui.widgets.menu import Menu, MenuItem
@@ -99,52 +98,6 @@ KEYS = (
 )
 
 
-def report_paths(session: Session) -> dict[str, Path]:
-    """Where the exported report goes: ``<journal stem>.report.<md|html|json|pdf>`` next to it.
-
-    The CSV decision timeline is ``<journal stem>.timeline.csv``.
-
-    An exercise without a journal (in memory) writes ``<scenario id>.report.*`` in the
-    current directory.
-    """
-    journal = session.journal_path
-    if not isinstance(journal, Path):  # in memory, or a journal in a database
-        base = Path.cwd() / session.game.scenario.scenario.id
-    else:
-        base = journal.resolve().with_suffix("")
-    return {
-        fmt: base.with_name(
-            f"{base.name}.timeline.csv" if fmt == "csv" else f"{base.name}.report.{fmt}"
-        )
-        for fmt in FORMATS
-    }
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file (no half-written report).
-
-    Raises:
-        TabletopError: the file cannot be written (the message names it).
-    """
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file (no half-written report).
-
-    Raises:
-        TabletopError: the file cannot be written (the message names it).
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TabletopError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
 def _last_seq(records: list[Record]) -> int:
     return records[-1].seq if records else 0
 
@@ -172,14 +125,6 @@ class Built:
 
     seq: int
     report: Report
-
-
-@dataclass(frozen=True, slots=True)
-class Exported:
-    """What an export wrote, and why the rest was not written."""
-
-    written: list[Path]
-    errors: list[str]
 
 
 class DebriefCommands(Provider):
@@ -781,16 +726,7 @@ class DebriefScreen(Screen[None]):
         """
         if report is None:
             report = build_report(game, records)
-        written: list[Path] = []
-        errors: list[str] = []
-        for fmt, path in targets:
-            try:
-                write_bytes_atomic(path, render_bytes(report, fmt))
-            except TabletopError as exc:
-                errors.append(str(exc))
-            else:
-                written.append(path)
-        return Exported(written, errors)
+        return export_report(report, targets)
 
     def action_rate(self) -> None:
         """Confirm or override the highlighted objective's rating."""

@@ -22,17 +22,17 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from tabletop.app.session import Session
 from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
-from tabletop.engine.view import public_regions
+from tabletop.engine.view import public_regions, visible_to
 from tabletop.model import commands as cm
 from tabletop.model.events import Record
 from tabletop.report import build_report
 from tabletop.scoring.models import ObjectiveRating
 from tabletop.tui.messages import Decide
 from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
-from tabletop.tui.session import Session
-from tabletop.tui.text import describe, visible_to
+from tabletop.tui.text import describe
 from tabletop.tui.widgets.log import DecisionLog
 from tabletop.tui.widgets.menu import Menu, MenuItem
 from tabletop.tui.widgets.status import KeyBar, StatusBar

@@ -213,5 +213,5 @@ class AdHocInjectForm(FacilitatorForm):
             title=title,
             text=text,
             to=["all"] if "all" in to else to,
-            type=self._choice("#type", "type"),
+            type=self._choice("#type", "type"),  # type: ignore[arg-type]
         )

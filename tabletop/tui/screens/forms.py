@@ -139,7 +139,7 @@ class CommandForm(FormScreen[T]):
         except ValueError as exc:
             self.show_error(str(exc))
             return
-        why = self.check(cmd)
+        why = self.check(cmd)  # type: ignore[arg-type]
         if why is not None:
             self.show_error(why)
             return

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tabletop.tui.session import Session
+from tabletop.app.session import Session
 from tabletop.tui.text import stage_label
 from tabletop.tui.widgets.status import KeyBar
 

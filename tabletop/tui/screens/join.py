@@ -1,6 +1,6 @@
 """The join screen: a browser or terminal of a shared exercise chooses its seat and gives its code.
 
-It dismisses with the seat once the code matched (``tabletop.tui.session.join_refusal``);
+It dismisses with the seat once the code matched (``tabletop.app.session.join_refusal``);
 a wrong code is journaled and the screen stays, saying so. Nothing private is shown
 before the seat is taken.
 """
@@ -13,9 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from tabletop.app.session import join_refusal
 from tabletop.engine.exercise import Exercise
 from tabletop.roles import EVALUATOR, FACILITATOR, join_seats, journaled_codes
-from tabletop.tui.session import join_refusal
 
 TITLE = "Join the exercise"
 HELP_CODES = (

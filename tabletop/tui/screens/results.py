@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tabletop.tui.session import Session
+from tabletop.app.session import Session
 from tabletop.tui.text import public_round_lines, stage_label, trust_changes
 from tabletop.tui.widgets.regions import WARNING_STYLE
 from tabletop.tui.widgets.status import KeyBar
@@ -93,7 +93,7 @@ class RoundResultsScreen(Screen[None]):
         lines = public_round_lines(game, s.records, self.round)
         if not lines:
             out.append(Text("  nothing public happened", style="dim italic"))
-        for line in lines[:LINES_SHOWN]:
+        for line in lines[:LINES_SHOWN]:  # type: ignore[assignment]
             out.append(Text(f"  {line}"))
         if len(lines) > LINES_SHOWN:
             out.append(Text(f"  ... {len(lines) - LINES_SHOWN} more", style="dim italic"))

@@ -6,9 +6,7 @@ never as a traceback.
 
 from __future__ import annotations
 
-import os
-import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -21,56 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tabletop.app.workspace import scenario_title
 from tabletop.errors import Problem
-from tabletop.files import read_regular
-from tabletop.loader.game import PROJECT_ROOT
-from tabletop.sanitize import visible
-
-
-def find_scenarios(
-    folders: Iterable[Path] | None = None, first: str | os.PathLike[str] | None = None
-) -> list[Path]:
-    """Scenario files in ./scenarios and the project's scenarios folder (no duplicates).
-
-    Args:
-        folders: Where to look (None: ./scenarios, then the project's scenarios folder).
-        first: A scenario to list first (the pre-selected default), when found.
-    """
-    folders = (
-        list(folders)
-        if folders is not None
-        else [Path.cwd() / "scenarios", PROJECT_ROOT / "scenarios"]
-    )
-    seen: set[Path] = set()
-    out: list[Path] = []
-    for folder in folders:
-        for p in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-            if p.resolve() not in seen:
-                seen.add(p.resolve())
-                out.append(p)
-    if first is not None:
-        default = Path(first).resolve()
-        out.sort(key=lambda p: p.resolve() != default)
-    return out
-
-
-def find_journals(folder: Path | None = None) -> list[Path]:
-    """Journal files in ./journals, newest first."""
-    folder = folder if folder is not None else Path.cwd() / "journals"
-    if not folder.is_dir():
-        return []
-    found = list(folder.glob("*.tabletop"))
-    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
-
-
-def scenario_title(path: Path) -> str:
-    """The scenario's title, read cheaply (the file name when unreadable)."""
-    try:
-        # A regular file of bounded size only (a FIFO must not hang the start screen).
-        text = read_regular(path).decode("utf-8")
-        return visible(str(tomllib.loads(text)["scenario"]["title"]))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
-        return path.stem
 
 
 class StartScreen(Screen[None]):

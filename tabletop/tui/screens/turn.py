@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
+from tabletop.app.session import Session
 from tabletop.engine.legal import ActionOption, legal_actions, turn_problem
 from tabletop.engine.view import agency_view
 from tabletop.model import commands as cm
@@ -25,7 +26,6 @@ from tabletop.tui.messages import Decide
 from tabletop.tui.screens.forms import ActionForm, ChooseDialog, ConfirmDialog
 from tabletop.tui.screens.help import HelpScreen
 from tabletop.tui.screens.proposal import ProposalForm, ProposalScreen
-from tabletop.tui.session import Session
 from tabletop.tui.text import log_lines
 from tabletop.tui.widgets.actions import ActionMenu, action_keys
 from tabletop.tui.widgets.inbox import InboxPanel, ProposalList
@@ -255,7 +255,7 @@ class TurnScreen(Screen[None]):
             for o in self.options()
             if o.handler in ANSWERS
             and o.enabled
-            and proposal in (o.param("proposal").choices if o.param("proposal") else ())
+            and proposal in (o.param("proposal").choices if o.param("proposal") else ())  # type: ignore[union-attr]
         )
         screen = ProposalScreen(s.game, s.state, self.viewer, proposal, allowed, s.check)
         self.app.push_screen(screen, self.decide)

@@ -23,7 +23,7 @@ def action_keys(game: Game) -> dict[str, str]:
     initials of its title's words, then among the other letters of its title,
     then the first free letter of the alphabet; beyond 26 actions the rest have none.
     """
-    memo = game.memo.get("action_keys")
+    memo = game.caches.action_keys
     if memo is not None:
         return memo
     taken: set[str] = set()
@@ -37,7 +37,7 @@ def action_keys(game: Game) -> dict[str, str]:
                 taken.add(c)
                 keys[aid] = c
                 break
-    game.memo["action_keys"] = keys
+    game.caches.action_keys = keys
     return keys
 
 

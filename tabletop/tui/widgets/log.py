@@ -21,7 +21,12 @@ class DecisionLog(RichLog):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
-            wrap=True, markup=False, highlight=False, max_lines=MAX_LINES, min_width=20, **kwargs
+            wrap=True,
+            markup=False,
+            highlight=False,
+            max_lines=MAX_LINES,
+            min_width=20,
+            **kwargs,  # type: ignore[arg-type]
         )  # type: ignore[arg-type]
         self.shown: list[str] = []
         """The lines shown (the viewer's log)."""

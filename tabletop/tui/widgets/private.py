@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tabletop.tui.session import Session
+from tabletop.app.session import Session
 
 #: Texts of the line (one place, for the gettext catalogue).
 TEXTS: dict[str, str] = {

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from tabletop.tui.session import Session
+from tabletop.app.session import Session
 from tabletop.tui.text import agency_label, stage_label
 
 
