@@ -48,7 +48,8 @@ def fund_worth(game: Game, target: str, amount: float) -> float:
     where fiscal capacity is low.
     """
     lev = game.rules.formula.fund_leverage
-    return round(amount * (1.0 + lev * (1.0 - development(game, target))), 4)
+    # Money is kept in cents, so the budget a player sees is the budget the engine checks.
+    return round(amount * (1.0 + lev * (1.0 - development(game, target))), 2)
 
 
 def budget_recovery(game: Game, s: ExerciseState) -> dict[str, float]:
@@ -66,7 +67,7 @@ def budget_recovery(game: Game, s: ExerciseState) -> dict[str, float]:
         if b0 <= 0 or ag.budget >= b0:
             continue
         new = min(b0, ag.budget + rate * development(game, aid) * b0)
-        out[f"agencies.{aid}.budget"] = round(new, 4)
+        out[f"agencies.{aid}.budget"] = round(new, 2)  # in cents, as shown
     return out
 
 

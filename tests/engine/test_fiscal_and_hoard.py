@@ -99,3 +99,20 @@ def test_the_displacement_is_journaled_and_replays(play: Driver) -> None:
     for e in play.events:
         evolve(s, e)
     assert s.regions["reservoir"].unmet == play.state.regions["reservoir"].unmet
+
+
+def test_money_is_kept_in_cents_so_the_shown_budget_can_be_spent(play: Driver) -> None:
+    """A budget after recovery or a fund has at most two decimals (what the screen shows)."""
+    s = clone_state(play.state)
+    s.agencies["county"].budget = 10.05  # 10.05 + 0.05 x 0.3 x 40 = 10.65
+    s.agencies["city"].budget = 1.003  # 1.003 + 4.2 = 5.203 -> 5.2
+    changes = budget_recovery(play.game, s)
+    assert changes["agencies.city.budget"] == 5.2
+    assert all(round(v, 2) == v for v in changes.values())
+    play.turn_to("c_em")
+    play.act("transfer_payment", target="county", amount=3.33)  # worth 3.33 x 1.35 = 4.4955
+    budget = play.state.agencies["county"].budget
+    assert budget == round(budget, 2) == pytest.approx(40 + 4.5)
+    play.turn_to("county")
+    play.act("invest_prevention", region="linhe", amount=budget)  # all of it, as shown
+    assert play.state.agencies["county"].budget == 0
