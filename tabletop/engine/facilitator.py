@@ -112,7 +112,17 @@ def confirm(game: Game, state: ExerciseState, cmd: cm.ConfirmRating) -> list[ev.
         raise IllegalCommand(
             f"unknown objective '{cmd.objective}'{did_you_mean(cmd.objective, ids)}"
         )
-    return [ev.RatingConfirmed(objective=cmd.objective, rating=cmd.rating, note=cmd.note)]
+    if cmd.task is not None:
+        obj = next(o for o in game.scenario.objectives if o.id == cmd.objective)
+        tasks = [t.id for t in obj.tasks]
+        if cmd.task not in tasks:
+            raise IllegalCommand(
+                f"objective '{cmd.objective}' has no critical task '{cmd.task}'"
+                f"{did_you_mean(cmd.task, tasks)}"
+            )
+    return [
+        ev.RatingConfirmed(objective=cmd.objective, rating=cmd.rating, note=cmd.note, task=cmd.task)
+    ]
 
 
 def _after_end(state: ExerciseState, what: str) -> None:

@@ -166,12 +166,15 @@ class EndExercise(_Cmd):
 
 
 class ConfirmRating(_Cmd):
-    """Evaluator: confirm or override an objective's P/S/M/U rating."""
+    """Evaluator: confirm or override an objective's P/S/M/U rating, or rate one of its tasks."""
 
     kind: Literal["confirm_rating"] = "confirm_rating"
     objective: str
     rating: Literal["P", "S", "M", "U"]
     note: str = Field("", max_length=2000)
+    task: str | None = Field(
+        None, max_length=120, description="A critical task of the objective: rate that task."
+    )
 
 
 class SubmitFeedback(_Cmd):

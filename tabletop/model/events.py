@@ -311,6 +311,7 @@ class RatingConfirmed(_Ev):
     objective: str
     rating: Literal["P", "S", "M", "U"]
     note: str
+    task: str | None = None
 
 
 class FeedbackSubmitted(_Ev):

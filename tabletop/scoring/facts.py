@@ -819,7 +819,9 @@ class _Pass:
         self.facts.observations.append((seq, e))
 
     def _on_rating_confirmed(self, seq: int, e: ev.RatingConfirmed) -> None:
-        self.facts.ratings.setdefault(e.objective, []).append((seq, e))
+        # An objective's ratings under its id, a task's under ``objective.task``.
+        key = e.objective if e.task is None else f"{e.objective}.{e.task}"
+        self.facts.ratings.setdefault(key, []).append((seq, e))
 
     def _on_adjudicated(self, seq: int, e: ev.Adjudicated) -> None:
         self.facts.adjudications.append((seq, e))

@@ -169,6 +169,10 @@ class TaskResult(_Model):
     done_by: str | None = None
     deadline: str = ""
     evidence: list[TaskEvidence] = Field(default_factory=list)
+    confirmed: Literal["P", "S", "M", "U"] | None = Field(
+        None, description="The evaluator's rating of the task (its latest)."
+    )
+    confirmed_note: str = ""
 
 
 Rating = Literal["P", "S", "M", "U"]

@@ -578,6 +578,11 @@ def rate_objective(
     else:
         reason += "; no flag"
     reason += f": {auto} ({RATING_TITLES[auto]})."
+    for i, t in enumerate(tasks):  # the evaluator's ratings of single tasks, the latest each
+        if rated := facts.ratings.get(f"{obj.id}.{t.id}"):
+            tasks[i] = t.model_copy(
+                update={"confirmed": rated[-1][1].rating, "confirmed_note": rated[-1][1].note}
+            )
     confirmed: Rating | None = None
     note = ""
     cseq = 0

@@ -310,3 +310,19 @@ def test_session_events_change_nothing_in_the_game(tiny: Driver) -> None:
         while d.state.phase == "running":
             d.submit(cm.EndTurn(agency=d.state.active))
     assert tiny.state.regions == plain.state.regions
+
+
+def test_an_evaluator_rates_one_critical_task(play: Driver) -> None:
+    cmd = cm.ConfirmRating(objective="early_warning", task="city_warning", rating="M", note="late")
+    (e,) = play.submit(cmd)
+    assert (e.objective, e.task, e.rating) == (
+        "early_warning",
+        "city_warning",
+        "M",
+    )
+    message = refused(
+        play, cm.ConfirmRating(objective="early_warning", task="city_warn", rating="P")
+    )
+    assert message == (
+        "objective 'early_warning' has no critical task 'city_warn' (did you mean 'city_warning'?)"
+    )

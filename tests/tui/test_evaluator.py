@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tabletop_helpers import ROOT as PROJECT_ROOT
-from textual.widgets import Input, Select
+from textual.widgets import Input, Label, Select
 from tui_helpers import screen_text
 
 from tabletop.app.journals import resume_exercise
@@ -126,6 +126,52 @@ async def test_the_evaluator_rates_objectives_live(tmp_path: Path) -> None:
         assert "M  Recognise the risk" in screen_text(app)
     host.refresh()
     assert host.records[-1].event.kind == "rating_confirmed"
+    host.close()
+
+
+async def test_the_evaluator_rates_a_critical_task_live(tmp_path: Path) -> None:
+    journal = tmp_path / "shared.tabletop"
+    host = Exercise.new(load_game(DEFAULT), journal)
+    app = TabletopApp(exercise=resume_exercise(journal), attach_as="evaluator", poll_interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvaluatorScreen)
+        menu = screen.query_one("#eval-objectives", Menu)
+        assert "early_warning.city_warning" in [i.id for i in menu.items]
+        screen.rate("early_warning.city_warning")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RatingForm)
+        assert form.rated_task is not None and form.rated_task.id == "city_warning"
+        title = str(form.query_one(".dialog-title", Label).render())
+        assert title == "Evaluator: rate the task 'Haizhou warns its population before landfall'"
+        await pilot.press("s")
+        form.query_one("#note", Input).value = "warned, but only in Chinese"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        e = app.session.records[-1].event
+        assert (e.kind, e.objective, e.task, e.rating, e.note) == (
+            "rating_confirmed",
+            "early_warning",
+            "city_warning",
+            "S",
+            "warned, but only in Chinese",
+        )
+        item = next(i for i in menu.items if i.id == "early_warning.city_warning")
+        assert str(item.label).strip().startswith("S  task: Haizhou warns its population")
+    host.refresh()
+    # The report shows the evaluator's rating next to the task; the objective is not rated.
+    from tabletop.report import build_report, render
+
+    report = build_report(host.game, host.records)
+    objective = next(o for o in report.objectives if o.id == "early_warning")
+    task = next(t for t in objective.tasks if t.id == "city_warning")
+    assert (task.confirmed, task.confirmed_note) == ("S", "warned, but only in Chinese")
+    assert objective.confirmed is None
+    assert "evaluator: S (warned, but only in Chinese)" in render(report, "md")
     host.close()
 
 

@@ -27,9 +27,9 @@ from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
 from tabletop.engine.view import public_regions, visible_to
 from tabletop.model import commands as cm
-from tabletop.model.events import Record
+from tabletop.model.events import RatingConfirmed, Record
 from tabletop.report import build_report
-from tabletop.scoring.models import ObjectiveRating
+from tabletop.scoring.models import ObjectiveRating, TaskResult
 from tabletop.tui.messages import Decide
 from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
 from tabletop.tui.text import describe
@@ -65,12 +65,13 @@ def evaluator_lines(game: Game, records: Sequence[Record]) -> list[str]:
 
 
 def latest_ratings(records: Sequence[Record]) -> dict[str, tuple[str, str]]:
-    """Objective -> (rating, note) of the evaluators' latest confirmation."""
+    """Objective (or ``objective.task``) -> (rating, note) of the evaluators' latest rating."""
     out: dict[str, tuple[str, str]] = {}
     for rec in records:
         e = rec.event
-        if e.kind == "rating_confirmed":
-            out[e.objective] = (e.rating, e.note)
+        if isinstance(e, RatingConfirmed):
+            key = e.objective if e.task is None else f"{e.objective}.{e.task}"
+            out[key] = (e.rating, e.note)
     return out
 
 
@@ -133,6 +134,15 @@ class EvaluatorScreen(Screen[None]):
                 label.append(f"{got[0]}  ", style=RATING_STYLE.get(got[0], ""))
             label.append(o.title)
             items.append(MenuItem(o.id, label, hint=o.title))
+            for t in o.tasks:  # each critical task can be rated live too
+                task = Text("   ")
+                got = rated.get(f"{o.id}.{t.id}")
+                if got is None:
+                    task.append("-  ", style="dim")
+                else:
+                    task.append(f"{got[0]}  ", style=RATING_STYLE.get(got[0], ""))
+                task.append(f"task: {t.text}")
+                items.append(MenuItem(f"{o.id}.{t.id}", task, hint=t.text))
         self.query_one("#eval-objectives", Menu).set_items(items)
         notes = Text()
         for rec in s.records:
@@ -156,27 +166,37 @@ class EvaluatorScreen(Screen[None]):
         """Rate the highlighted objective."""
         self.rate(self.query_one("#eval-objectives", Menu).highlighted_id)
 
-    def rate(self, objective_id: str | None) -> None:
-        """Build the report (for the automatic rating), then open the rating dialog."""
-        if objective_id is None:
+    def rate(self, item_id: str | None) -> None:
+        """Build the report (for the automatic rating), then open the rating dialog.
+
+        Args:
+            item_id: An objective id, or ``objective.task`` for one critical task.
+        """
+        if item_id is None:
             self.notify("The scenario has no objectives to rate.", severity="warning")
             return
         self.notify("Scoring the journal...", timeout=2)
         s = self.session
-        self._score(s.game, list(s.records), objective_id)
+        objective_id, _, task_id = item_id.partition(".")
+        self._score(s.game, list(s.records), objective_id, task_id or None)
 
     @work(thread=True, exclusive=True, group=RATE_GROUP, exit_on_error=False)
-    def _score(self, game: Game, records: list[Record], objective_id: str) -> ObjectiveRating:
-        """Worker: the objective as the report rates it now."""
+    def _score(
+        self, game: Game, records: list[Record], objective_id: str, task_id: str | None
+    ) -> tuple[ObjectiveRating, TaskResult | None]:
+        """Worker: the objective (and the task) as the report rates it now."""
         report = build_report(game, records)
-        return next(o for o in report.objectives if o.id == objective_id)
+        objective = next(o for o in report.objectives if o.id == objective_id)
+        task = next((t for t in objective.tasks if t.id == task_id), None)
+        return objective, task
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != RATE_GROUP:
             return
-        if event.state == WorkerState.SUCCESS and isinstance(worker.result, ObjectiveRating):
-            self.app.push_screen(RatingForm(worker.result, self.session.check), self._rated)
+        if event.state == WorkerState.SUCCESS and isinstance(worker.result, tuple):
+            objective, task = worker.result
+            self.app.push_screen(RatingForm(objective, self.session.check, task=task), self._rated)
         elif event.state == WorkerState.ERROR:
             self.notify(str(worker.error), title="Cannot rate now", severity="error")
 
