@@ -237,13 +237,22 @@ def trust_changes(
     return [(rid, region_name(game, rid), before[rid], after[rid]) for rid in game.scenario.regions]
 
 
-def log_lines(game: Game, records: Sequence[Record], viewer: str | None) -> list[str]:
+def log_lines(
+    game: Game,
+    records: Sequence[Record],
+    viewer: str | None,
+    *,
+    always: frozenset[str] = frozenset(),
+) -> list[str]:
     """The decision log as ``viewer`` may read it, oldest first.
 
     Args:
         game: The game the records belong to.
         records: Journal records in order.
-        viewer: The agency at the keyboard; None for the facilitator's full log.
+        viewer: The agency at the keyboard; None for the facilitator's full log,
+            ``PUBLIC_VIEWER`` for what everybody may see.
+        always: Event kinds shown whatever ``viewer`` may see (the evaluator's notes
+            and ratings on its public log).
     """
     undone = undone_seqs(records)
     parties: dict[str, list[str]] = {}
@@ -255,7 +264,7 @@ def log_lines(game: Game, records: Sequence[Record], viewer: str | None) -> list
             rnd = e.round
         elif e.kind == "proposal_made":
             parties[e.proposal] = list(e.parties)
-        if not visible_to(rec, viewer, parties):
+        if e.kind not in always and not visible_to(rec, viewer, parties):
             continue
         line = describe(game, rec)
         if line is None:

@@ -23,16 +23,15 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tabletop.app.session import Session
-from tabletop.engine.evolve import undone_seqs
 from tabletop.engine.game import Game
-from tabletop.engine.view import public_regions, visible_to
+from tabletop.engine.view import PUBLIC_VIEWER, public_regions
 from tabletop.model import commands as cm
 from tabletop.model.events import RatingConfirmed, Record
 from tabletop.report import build_report
 from tabletop.scoring.models import ObjectiveRating, TaskResult
 from tabletop.tui.messages import Decide
 from tabletop.tui.screens.rating import RATING_STYLE, RatingForm
-from tabletop.tui.text import describe
+from tabletop.tui.text import log_lines
 from tabletop.tui.widgets.log import DecisionLog
 from tabletop.tui.widgets.menu import Menu, MenuItem
 from tabletop.tui.widgets.status import KeyBar, StatusBar
@@ -40,28 +39,11 @@ from tabletop.tui.widgets.status import KeyBar, StatusBar
 #: Journal events for the evaluators besides the public ones.
 EVALUATOR_KINDS = frozenset({"observation_recorded", "rating_confirmed"})
 RATE_GROUP = "evaluator-rate"
-#: A viewer that is no agency: ``visible_to`` then lets only public records through.
-_PUBLIC = ""
 
 
 def evaluator_lines(game: Game, records: Sequence[Record]) -> list[str]:
     """The decision log of the evaluator: public records, observations and ratings."""
-    undone = undone_seqs(records)
-    out: list[str] = []
-    rnd = 0
-    for rec in records:
-        e = rec.event
-        if e.kind == "round_started":
-            rnd = e.round
-        if e.kind not in EVALUATOR_KINDS and not visible_to(rec, _PUBLIC, {}):
-            continue
-        line = describe(game, rec)
-        if line is None:
-            continue
-        if rec.seq in undone:
-            line += "  (undone)"
-        out.append(f"R{rnd:<2} {line}")
-    return out
+    return log_lines(game, records, PUBLIC_VIEWER, always=EVALUATOR_KINDS)
 
 
 def latest_ratings(records: Sequence[Record]) -> dict[str, tuple[str, str]]:
